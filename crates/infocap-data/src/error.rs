@@ -1,0 +1,149 @@
+//! The error type of the data crate.
+//!
+//! Every variant names the offending value and says how to fix it, because these messages reach
+//! the user unchanged through the command line.
+
+use std::path::PathBuf;
+
+/// An error from generating, reading or writing a data set or table.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DataError {
+    /// A parameter is outside its valid range; `reason` says what is valid.
+    #[error("invalid value {value} for `{name}`: {reason}")]
+    InvalidParameter {
+        name: String,
+        value: String,
+        reason: String,
+    },
+
+    /// A parameter, family or column name that does not exist.
+    #[error("unknown {kind} `{name}`{hint}")]
+    Unknown {
+        kind: &'static str,
+        name: String,
+        hint: String,
+    },
+
+    /// A column that a reader expected is not in the file.
+    #[error("column `{name}` not found in {path}; available columns: {available}")]
+    MissingColumn {
+        name: String,
+        path: PathBuf,
+        available: String,
+    },
+
+    /// A file that does not follow its format.
+    #[error("cannot read {path}: {message}")]
+    Format { path: PathBuf, message: String },
+
+    /// Data that can be read but cannot be used (NaN, constant column, empty table, ...).
+    #[error("invalid data: {0}")]
+    InvalidData(String),
+
+    /// An output folder or file that already exists.
+    #[error("{path} already exists; choose another output path or pass --force to replace it")]
+    OutputExists { path: PathBuf },
+
+    /// A matrix factorization that failed, such as a covariance that is not positive definite.
+    #[error(transparent)]
+    Linalg(#[from] crate::linalg::LinalgError),
+
+    /// An operating-system error on a path.
+    #[error("{action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl DataError {
+    /// Builds an [`DataError::InvalidParameter`] from anything printable.
+    pub fn invalid(name: &str, value: impl std::fmt::Display, reason: impl Into<String>) -> Self {
+        DataError::InvalidParameter {
+            name: name.to_string(),
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Builds an [`DataError::Unknown`] error that suggests the closest of `candidates`.
+    pub fn unknown<'a>(
+        kind: &'static str,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let candidates: Vec<&str> = candidates.into_iter().collect();
+        let hint = match closest_name(name, candidates.iter().copied()) {
+            Some(best) => format!("; did you mean `{best}`? Valid: {}", candidates.join(", ")),
+            None => format!("; valid: {}", candidates.join(", ")),
+        };
+        DataError::Unknown {
+            kind,
+            name: name.to_string(),
+            hint,
+        }
+    }
+
+    /// Wraps an I/O error with the action that failed and its path.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        DataError::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Builds a [`DataError::Format`] error for `path`.
+    pub fn format(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        DataError::Format {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Returns the candidate closest to `name` by Jaro-Winkler similarity, if any is close enough
+/// (similarity at least 0.7) to be a plausible typo.
+pub fn closest_name<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
+        .filter(|(similarity, _)| *similarity >= 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+/// Result with [`DataError`].
+pub type Result<T, E = DataError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_name_finds_typo() {
+        let names = ["hidden-bits", "gaussian", "student-t"];
+        assert_eq!(closest_name("gausian", names), Some("gaussian"));
+        assert_eq!(closest_name("hiden-bits", names), Some("hidden-bits"));
+    }
+
+    #[test]
+    fn closest_name_rejects_unrelated() {
+        assert_eq!(closest_name("zzzz", ["hidden-bits", "gaussian"]), None);
+    }
+
+    #[test]
+    fn unknown_message_suggests_and_lists() {
+        let message = DataError::unknown("family", "gausian", ["gaussian", "patterns"]).to_string();
+        assert_eq!(
+            message,
+            "unknown family `gausian`; did you mean `gaussian`? Valid: gaussian, patterns"
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! Data sets of known information content and the files they travel in.
+//!
+//! Every generator returns its samples together with the exact information they carry (the
+//! ground truth), so that estimators and trained networks can be judged against it. The crate
+//! also reads and writes the tables used across infocap (Parquet, CSV, NPY) and the real data
+//! sets used in examples (MNIST in IDX format, the UCI optical digits).
+
+pub mod atomic;
+pub mod dataset;
+pub mod error;
+pub mod linalg;
+pub mod real;
+pub mod table;
+pub mod truth;
+
+pub use dataset::Dataset;
+pub use error::{DataError, Result};
+pub use table::{Column, Table, TableFormat};
+pub use truth::{Quantity, Truth};
