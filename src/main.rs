@@ -10,7 +10,9 @@ use clap::{Parser, Subcommand};
 
 mod commands;
 mod logging;
+#[allow(dead_code)] // Used by the long-running subcommands.
 mod progress;
+#[allow(dead_code)] // Used by the long-running subcommands.
 mod shutdown;
 
 /// Measure how many bits flow through noisy neural networks.

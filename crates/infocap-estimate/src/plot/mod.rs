@@ -1,0 +1,1 @@
+//! Charts of information measurements, drawn with plotters to PNG and SVG.
