@@ -1,0 +1,169 @@
+//! The line chart behind [`super::bits_per_layer`] and [`super::grad_snr`]: one colored line
+//! per series in x order, an optional shaded interval, dashed reference lines, and a legend.
+
+use plotters::coord::Shift;
+use plotters::drawing::DrawingArea;
+use plotters::prelude::DrawingBackend;
+
+use super::axis::{Axis, Extent, Scale, Skipped};
+use super::draw::{
+    build_chart, draw_band, draw_line, draw_markers, draw_reference_lines, draw_title, split_legend,
+};
+use super::legend::{LegendEntry, Swatch, draw_legend, legend_width};
+use super::output::Figure;
+use super::prepare::{CleanSeries, drawable_references, skipped_note};
+use super::style::{REFERENCE, Theme, series_color, series_marker};
+use super::{ChartOptions, PlotError, ReferenceLine, Series};
+
+/// Series with at most this many points get a marker at each point, so that sparse probe
+/// epochs show where they were measured.
+const MAX_POINTS_WITH_MARKERS: usize = 40;
+
+/// A line chart with its data filtered and its axes fixed.
+pub(crate) struct LineFigure<'a> {
+    options: &'a ChartOptions,
+    series: Vec<CleanSeries>,
+    references: Vec<ReferenceLine>,
+    x: Axis,
+    y: Axis,
+    pub(crate) skipped: Skipped,
+    pub(crate) points: usize,
+}
+
+impl<'a> LineFigure<'a> {
+    /// Filters the data and fixes the axes, which also cover the reference lines.
+    ///
+    /// # Errors
+    /// [`PlotError::NoData`] when no point is left to draw.
+    pub(crate) fn new(
+        chart: &str,
+        series: &[Series],
+        references: &[ReferenceLine],
+        options: &'a ChartOptions,
+    ) -> Result<Self, PlotError> {
+        let x_scale = Scale::from_log(options.log_x);
+        let y_scale = Scale::from_log(options.log_y);
+        let mut skipped = Skipped::default();
+        let series: Vec<CleanSeries> = series
+            .iter()
+            .map(|s| CleanSeries::new(s, x_scale, y_scale, true, &mut skipped))
+            .collect();
+        let points: usize = series.iter().map(|s| s.points.len()).sum();
+        if points == 0 {
+            return Err(PlotError::no_data(chart, skipped));
+        }
+
+        let references = drawable_references(references, y_scale);
+        let (mut x_extent, mut y_extent) = (Extent::default(), Extent::default());
+        for s in &series {
+            s.extend(&mut x_extent, &mut y_extent);
+        }
+        for line in &references {
+            y_extent.add(line.value);
+        }
+        let (Some(x), Some(y)) = (x_extent.axis(x_scale, 10), y_extent.axis(y_scale, 10)) else {
+            return Err(PlotError::no_data(chart, skipped));
+        };
+
+        tracing::debug!(chart, points, ?skipped, "prepared line chart");
+        Ok(LineFigure {
+            options,
+            series,
+            references,
+            x,
+            y,
+            skipped,
+            points,
+        })
+    }
+
+    /// Returns whether `value` lies inside the y axis range.
+    pub(crate) fn y_contains(&self, value: f64) -> bool {
+        self.y.contains(value)
+    }
+
+    fn legend_entries(&self, theme: &Theme) -> Vec<LegendEntry> {
+        let mut entries: Vec<LegendEntry> = self
+            .series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let color = series_color(i);
+                let marker = (s.points.len() <= MAX_POINTS_WITH_MARKERS)
+                    .then(|| (series_marker(i, false), color));
+                let swatch = Swatch::Line {
+                    style: theme.line_style(color),
+                    dashed: false,
+                    marker,
+                };
+                LegendEntry::new(&s.label, swatch)
+            })
+            .collect();
+        if self.series.iter().any(|s| !s.band.is_empty()) {
+            entries.push(LegendEntry::new(
+                "interval (shaded)",
+                Swatch::Band(REFERENCE),
+            ));
+        }
+        entries
+    }
+}
+
+impl Figure for LineFigure<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
+        let (width, height) = root.dim_in_pixel();
+        let theme = Theme::for_size(width, height);
+        let body = draw_title(root, &theme, &self.options.title)?;
+        let entries = self.legend_entries(&theme);
+        let note = skipped_note(&self.skipped);
+        let labels = entries.iter().map(|e| e.label.clone()).chain(note.clone());
+        let column = legend_width(&body, &theme, labels, width * 2 / 5)?;
+        let (plot_area, legend_area) = split_legend(&body, column);
+
+        let mut chart = build_chart(
+            &plot_area,
+            &theme,
+            self.x,
+            self.y,
+            &self.options.x_label,
+            &self.options.y_label,
+        )?;
+        for (i, s) in self.series.iter().enumerate() {
+            draw_band(&mut chart, &s.band, series_color(i))?;
+        }
+        draw_reference_lines(&mut chart, &theme, &self.references, &self.x)?;
+        for (i, s) in self.series.iter().enumerate() {
+            let color = series_color(i);
+            draw_line(
+                &mut chart,
+                &theme,
+                &s.points,
+                theme.line_style(color),
+                false,
+            )?;
+            if s.points.len() <= MAX_POINTS_WITH_MARKERS {
+                let marker = series_marker(i, false);
+                draw_markers(&chart, &theme, &s.points, marker, |_| color, None)?;
+            }
+        }
+
+        let bottom = draw_legend(&legend_area, &theme, None, &entries, theme.px(10.0))?;
+        if let Some(note) = note {
+            draw_legend_note(&legend_area, &theme, &note, bottom + theme.px(8.0))?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes a note such as "3 points not shown" in the legend column.
+pub(crate) fn draw_legend_note<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    note: &str,
+    top: i32,
+) -> Result<(), PlotError> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let style = theme.note_style().pos(Pos::new(HPos::Left, VPos::Top));
+    area.draw_text(note, &style, (theme.px(10.0), top))?;
+    Ok(())
+}
