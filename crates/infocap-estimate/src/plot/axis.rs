@@ -358,7 +358,8 @@ impl Skipped {
         }
     }
 
-    pub(crate) fn total(&self) -> usize {
+    /// Returns the number of points left out for any reason.
+    pub fn total(&self) -> usize {
         self.non_finite + self.non_positive
     }
 }

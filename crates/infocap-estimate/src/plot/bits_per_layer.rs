@@ -32,11 +32,5 @@ pub fn bits_per_layer(
     path: &Path,
 ) -> Result<PlotSummary, PlotError> {
     let figure = LineFigure::new("bits per layer", &chart.layers, &chart.ceilings, options)?;
-    let format = output::render(&figure, options, path)?;
-    Ok(PlotSummary {
-        path: path.to_path_buf(),
-        format,
-        points: figure.points,
-        skipped: figure.skipped,
-    })
+    output::render(&figure, options, path)
 }

@@ -14,14 +14,11 @@ use plotters::drawing::DrawingArea;
 use plotters::prelude::DrawingBackend;
 
 use super::axis::{Axis, Extent, Scale, Skipped};
-use super::draw::{
-    LabelAreas, build_chart_with, draw_line, draw_markers, draw_reference_lines, draw_title,
-    split_legend,
-};
-use super::legend::{LegendEntry, Swatch, draw_legend, legend_width};
-use super::lines::draw_legend_note;
+use super::draw::{LabelAreas, build_chart_with, draw_line, draw_markers, draw_reference_lines};
+use super::legend::{LegendEntry, Swatch};
 use super::output::{self, Figure};
-use super::prepare::{CleanSeries, drawable_references, skipped_note};
+use super::page::{Legend, Page, theme_for};
+use super::prepare::{CleanSeries, drawable_references, extents};
 use super::style::{Theme, series_color, series_marker};
 use super::{ChartOptions, PlotError, PlotSummary, ReferenceLine, Series};
 
@@ -60,13 +57,7 @@ pub fn capacity_vs_overfitting(
     path: &Path,
 ) -> Result<PlotSummary, PlotError> {
     let figure = CapacityFigure::new(chart, options)?;
-    let format = output::render(&figure, options, path)?;
-    Ok(PlotSummary {
-        path: path.to_path_buf(),
-        format,
-        points: figure.points,
-        skipped: figure.skipped,
-    })
+    output::render(&figure, options, path)
 }
 
 /// One panel's filtered data and its y axis; the x axis is shared.
@@ -95,13 +86,7 @@ impl Panel {
             return None;
         }
         let references = drawable_references(references, y_scale);
-        let (mut x_extent, mut y_extent) = (Extent::default(), Extent::default());
-        for s in &series {
-            s.extend(&mut x_extent, &mut y_extent);
-        }
-        for line in &references {
-            y_extent.add(line.value);
-        }
+        let (x_extent, y_extent) = extents(&series, &references);
         Some(Panel {
             series,
             references,
@@ -202,9 +187,7 @@ impl<'a> CapacityFigure<'a> {
 
 impl Figure for CapacityFigure<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
-        let (width, height) = root.dim_in_pixel();
-        let theme = Theme::for_size(width, height);
-        let body = draw_title(root, &theme, &self.options.title)?;
+        let theme = theme_for(root);
         let entries: Vec<LegendEntry> = self
             .labels
             .iter()
@@ -219,38 +202,34 @@ impl Figure for CapacityFigure<'_> {
                 LegendEntry::new(label, swatch)
             })
             .collect();
-        let note = skipped_note(&self.skipped);
-        let labels = entries.iter().map(|e| e.label.clone()).chain(note.clone());
-        let column = legend_width(&body, &theme, labels, width * 2 / 5)?;
-        let (plots, legend_area) = split_legend(&body, column);
+        let legend = Legend::new(entries, &self.skipped);
+        let page = Page::new(root, theme, &self.options.title, legend)?;
 
-        let areas = plots.split_evenly((self.panels.len(), 1));
-        let last = self.panels.len() - 1;
+        let areas = page.plot.split_evenly((self.panels.len(), 1));
         // Only the lowest panel names the shared x axis.
-        let x_labels: Vec<&str> = (0..self.panels.len())
-            .map(|i| {
-                if i == last {
-                    self.options.x_label.as_str()
-                } else {
-                    ""
-                }
-            })
-            .collect();
+        let last = self.panels.len() - 1;
+        let x_label = |i: usize| {
+            if i == last {
+                self.options.x_label.as_str()
+            } else {
+                ""
+            }
+        };
         // All panels take the widest left label area, so that their x axes line up.
         let mut left = 0;
-        for ((panel, area), x_label) in self.panels.iter().zip(&areas).zip(&x_labels) {
+        for (i, (panel, area)) in self.panels.iter().zip(&areas).enumerate() {
             let axes = (&self.x, &panel.y);
-            left =
-                left.max(LabelAreas::measure(area, &theme, axes, (x_label, &panel.y_label))?.left);
+            let labels = (x_label(i), panel.y_label.as_str());
+            left = left.max(LabelAreas::measure(area, &theme, axes, labels)?.left);
         }
-        for ((panel, area), x_label) in self.panels.iter().zip(&areas).zip(&x_labels) {
-            self.draw_panel(area, &theme, panel, x_label, left)?;
+        for (i, (panel, area)) in self.panels.iter().zip(&areas).enumerate() {
+            self.draw_panel(area, &theme, panel, x_label(i), left)?;
         }
-
-        let bottom = draw_legend(&legend_area, &theme, None, &entries, theme.px(10.0))?;
-        if let Some(note) = note {
-            draw_legend_note(&legend_area, &theme, &note, bottom + theme.px(8.0))?;
-        }
+        page.draw_legend()?;
         Ok(())
+    }
+
+    fn counts(&self) -> (usize, Skipped) {
+        (self.points, self.skipped)
     }
 }

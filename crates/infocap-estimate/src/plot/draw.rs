@@ -87,15 +87,6 @@ pub(crate) fn draw_title<DB: DrawingBackend>(
     Ok(body)
 }
 
-/// Splits `body` into the plot on the left and a legend column of `legend_width` pixels.
-pub(crate) fn split_legend<DB: DrawingBackend>(
-    body: &DrawingArea<DB, Shift>,
-    legend_width: u32,
-) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
-    let (width, _) = body.dim_in_pixel();
-    body.split_horizontally(width.saturating_sub(legend_width) as i32)
-}
-
 /// Pixel sizes of the areas around a plot that hold tick labels and axis titles.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LabelAreas {

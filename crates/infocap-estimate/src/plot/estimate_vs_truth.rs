@@ -12,14 +12,11 @@ use plotters::drawing::DrawingArea;
 use plotters::prelude::DrawingBackend;
 
 use super::axis::{Axis, Extent, Scale, Skipped};
-use super::draw::{
-    Chart, build_chart, draw_band, draw_error_bars, draw_line, draw_markers, draw_title,
-    split_legend,
-};
-use super::legend::{LegendEntry, Swatch, draw_legend, legend_width};
-use super::lines::draw_legend_note;
+use super::draw::{Chart, draw_band, draw_error_bars, draw_line, draw_markers};
+use super::legend::{LegendEntry, Swatch};
 use super::output::{self, Figure};
-use super::prepare::{CleanSeries, skipped_note};
+use super::page::{Legend, Page, theme_for};
+use super::prepare::CleanSeries;
 use super::style::{REFERENCE, Theme, darker, series_color, series_marker};
 use super::{ChartOptions, PlotError, PlotSummary, Series};
 
@@ -114,13 +111,7 @@ pub fn estimate_vs_truth(
         tolerance.check()?;
     }
     let figure = TruthFigure::new(chart, options)?;
-    let format = output::render(&figure, options, path)?;
-    Ok(PlotSummary {
-        path: path.to_path_buf(),
-        format,
-        points: figure.points,
-        skipped: figure.skipped,
-    })
+    output::render(&figure, options, path)
 }
 
 const CHART: &str = "estimate against truth";
@@ -247,23 +238,11 @@ impl<'a> TruthFigure<'a> {
 
 impl Figure for TruthFigure<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
-        let (width, height) = root.dim_in_pixel();
-        let theme = Theme::for_size(width, height);
-        let body = draw_title(root, &theme, &self.options.title)?;
-        let entries = self.legend_entries(&theme);
-        let note = skipped_note(&self.skipped);
-        let labels = entries.iter().map(|e| e.label.clone()).chain(note.clone());
-        let column = legend_width(&body, &theme, labels, width * 2 / 5)?;
-        let (plot_area, legend_area) = split_legend(&body, column);
+        let theme = theme_for(root);
+        let legend = Legend::new(self.legend_entries(&theme), &self.skipped);
+        let page = Page::new(root, theme, &self.options.title, legend)?;
 
-        let mut chart = build_chart(
-            &plot_area,
-            &theme,
-            self.x,
-            self.y,
-            &self.options.x_label,
-            &self.options.y_label,
-        )?;
+        let mut chart = page.chart(self.x, self.y, self.options)?;
         self.draw_guides(&mut chart, &theme)?;
         for (i, s) in self.series.iter().enumerate() {
             draw_error_bars(&mut chart, &theme, &s.band, series_color(i))?;
@@ -271,21 +250,15 @@ impl Figure for TruthFigure<'_> {
         for (i, s) in self.series.iter().enumerate() {
             let color = series_color(i);
             let marker = series_marker(i, true);
-            draw_markers(
-                &chart,
-                &theme,
-                &s.points,
-                marker,
-                |_| color,
-                Some(darker(color)),
-            )?;
+            let edge = Some(darker(color));
+            draw_markers(&chart, &theme, &s.points, marker, |_| color, edge)?;
         }
-
-        let bottom = draw_legend(&legend_area, &theme, None, &entries, theme.px(10.0))?;
-        if let Some(note) = note {
-            draw_legend_note(&legend_area, &theme, &note, bottom + theme.px(8.0))?;
-        }
+        page.draw_legend()?;
         Ok(())
+    }
+
+    fn counts(&self) -> (usize, Skipped) {
+        (self.points, self.skipped)
     }
 }
 

@@ -34,11 +34,5 @@ pub fn grad_snr(
     if figure.y_contains(1.0) {
         figure = LineFigure::new("gradient SNR", &chart.layers, &unit_ratio, options)?;
     }
-    let format = output::render(&figure, options, path)?;
-    Ok(PlotSummary {
-        path: path.to_path_buf(),
-        format,
-        points: figure.points,
-        skipped: figure.skipped,
-    })
+    output::render(&figure, options, path)
 }

@@ -16,14 +16,10 @@ use plotters::style::Color;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{Axis, Extent, Scale, Skipped};
-use super::draw::{
-    build_chart, draw_empty_note, draw_line, draw_markers, draw_title, fit_text, split_legend,
-    text_height,
-};
-use super::legend::{LegendEntry, Swatch, draw_colorbar, draw_legend, legend_width};
-use super::lines::draw_legend_note;
+use super::draw::{build_chart, draw_empty_note, draw_line, draw_markers, fit_text, text_height};
+use super::legend::{LegendEntry, Swatch, draw_colorbar};
 use super::output::{self, Figure};
-use super::prepare::skipped_note;
+use super::page::{Legend, Page, theme_for};
 use super::style::{AXIS, NEUTRAL, Theme, sequential_color, series_color, series_marker};
 use super::{ChartOptions, PlotError, PlotSummary};
 
@@ -69,13 +65,7 @@ pub fn info_plane(
     path: &Path,
 ) -> Result<PlotSummary, PlotError> {
     let figure = PlaneFigure::new(plane, options)?;
-    let format = output::render(&figure, options, path)?;
-    Ok(PlotSummary {
-        path: path.to_path_buf(),
-        format,
-        points: figure.points,
-        skipped: figure.skipped,
-    })
+    output::render(&figure, options, path)
 }
 
 /// A layer path with only drawable points, in epoch order.
@@ -270,10 +260,7 @@ impl<'a> PlaneFigure<'a> {
 
 impl Figure for PlaneFigure<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
-        let (width, height) = root.dim_in_pixel();
-        let theme = Theme::for_size(width, height);
-        let body = draw_title(root, &theme, &self.options.title)?;
-
+        let theme = theme_for(root);
         let entries: Vec<LegendEntry> = self
             .layer_labels
             .iter()
@@ -287,42 +274,36 @@ impl Figure for PlaneFigure<'_> {
                 LegendEntry::new(label, swatch)
             })
             .collect();
-        let note = skipped_note(&self.skipped);
-        let labels = ["layer", "epoch", "10000"]
-            .into_iter()
-            .map(str::to_string)
-            .chain(entries.iter().map(|e| e.label.clone()))
-            .chain(note.clone());
-        let column = legend_width(&body, &theme, labels, width * 2 / 5)?;
-        let (plots, legend_area) = split_legend(&body, column);
+        let widest_epoch = self.epochs.tick_label(self.epochs.high());
+        let legend = Legend::new(entries, &self.skipped)
+            .with_heading("layer", &["epoch", &format!("{widest_epoch}00")]);
+        let page = Page::new(root, theme, &self.options.title, legend)?;
 
         let columns = self.panels.len().clamp(1, 3);
         let rows = self.panels.len().div_ceil(columns).max(1);
-        for (panel, area) in self.panels.iter().zip(plots.split_evenly((rows, columns))) {
+        for (panel, area) in self
+            .panels
+            .iter()
+            .zip(page.plot.split_evenly((rows, columns)))
+        {
             self.draw_panel(&area, &theme, panel)?;
         }
 
-        let mut top = draw_legend(
-            &legend_area,
-            &theme,
-            Some("layer"),
-            &entries,
-            theme.px(10.0),
-        )?;
-        if let Some(note) = note {
-            draw_legend_note(&legend_area, &theme, &note, top + theme.px(4.0))?;
-            top += theme.px(24.0);
-        }
-        let (_, height) = legend_area.dim_in_pixel();
+        let top = page.draw_legend()? + theme.px(16.0);
+        let (_, height) = page.legend_area.dim_in_pixel();
         let bottom = height as i32 - theme.px(60.0);
         draw_colorbar(
-            &legend_area,
+            &page.legend_area,
             &theme,
             "epoch",
             &self.epochs,
-            top + theme.px(16.0),
+            top,
             bottom,
         )?;
         Ok(())
+    }
+
+    fn counts(&self) -> (usize, Skipped) {
+        (self.points, self.skipped)
     }
 }

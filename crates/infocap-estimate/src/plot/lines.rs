@@ -5,13 +5,12 @@ use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
 use plotters::prelude::DrawingBackend;
 
-use super::axis::{Axis, Extent, Scale, Skipped};
-use super::draw::{
-    build_chart, draw_band, draw_line, draw_markers, draw_reference_lines, draw_title, split_legend,
-};
-use super::legend::{LegendEntry, Swatch, draw_legend, legend_width};
+use super::axis::{Axis, Scale, Skipped};
+use super::draw::{draw_band, draw_line, draw_markers, draw_reference_lines};
+use super::legend::{LegendEntry, Swatch};
 use super::output::Figure;
-use super::prepare::{CleanSeries, drawable_references, skipped_note};
+use super::page::{Legend, Page, theme_for};
+use super::prepare::{CleanSeries, drawable_references, extents};
 use super::style::{REFERENCE, Theme, series_color, series_marker};
 use super::{ChartOptions, PlotError, ReferenceLine, Series};
 
@@ -54,13 +53,7 @@ impl<'a> LineFigure<'a> {
         }
 
         let references = drawable_references(references, y_scale);
-        let (mut x_extent, mut y_extent) = (Extent::default(), Extent::default());
-        for s in &series {
-            s.extend(&mut x_extent, &mut y_extent);
-        }
-        for line in &references {
-            y_extent.add(line.value);
-        }
+        let (x_extent, y_extent) = extents(&series, &references);
         let (Some(x), Some(y)) = (x_extent.axis(x_scale, 10), y_extent.axis(y_scale, 10)) else {
             return Err(PlotError::no_data(chart, skipped));
         };
@@ -111,59 +104,29 @@ impl<'a> LineFigure<'a> {
 
 impl Figure for LineFigure<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
-        let (width, height) = root.dim_in_pixel();
-        let theme = Theme::for_size(width, height);
-        let body = draw_title(root, &theme, &self.options.title)?;
-        let entries = self.legend_entries(&theme);
-        let note = skipped_note(&self.skipped);
-        let labels = entries.iter().map(|e| e.label.clone()).chain(note.clone());
-        let column = legend_width(&body, &theme, labels, width * 2 / 5)?;
-        let (plot_area, legend_area) = split_legend(&body, column);
+        let theme = theme_for(root);
+        let legend = Legend::new(self.legend_entries(&theme), &self.skipped);
+        let page = Page::new(root, theme, &self.options.title, legend)?;
 
-        let mut chart = build_chart(
-            &plot_area,
-            &theme,
-            self.x,
-            self.y,
-            &self.options.x_label,
-            &self.options.y_label,
-        )?;
+        let mut chart = page.chart(self.x, self.y, self.options)?;
         for (i, s) in self.series.iter().enumerate() {
             draw_band(&mut chart, &s.band, series_color(i))?;
         }
         draw_reference_lines(&mut chart, &theme, &self.references, &self.x)?;
         for (i, s) in self.series.iter().enumerate() {
             let color = series_color(i);
-            draw_line(
-                &mut chart,
-                &theme,
-                &s.points,
-                theme.line_style(color),
-                false,
-            )?;
+            let style = theme.line_style(color);
+            draw_line(&mut chart, &theme, &s.points, style, false)?;
             if s.points.len() <= MAX_POINTS_WITH_MARKERS {
                 let marker = series_marker(i, false);
                 draw_markers(&chart, &theme, &s.points, marker, |_| color, None)?;
             }
         }
-
-        let bottom = draw_legend(&legend_area, &theme, None, &entries, theme.px(10.0))?;
-        if let Some(note) = note {
-            draw_legend_note(&legend_area, &theme, &note, bottom + theme.px(8.0))?;
-        }
+        page.draw_legend()?;
         Ok(())
     }
-}
 
-/// Writes a note such as "3 points not shown" in the legend column.
-pub(crate) fn draw_legend_note<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    theme: &Theme,
-    note: &str,
-    top: i32,
-) -> Result<(), PlotError> {
-    use plotters::style::text_anchor::{HPos, Pos, VPos};
-    let style = theme.note_style().pos(Pos::new(HPos::Left, VPos::Top));
-    area.draw_text(note, &style, (theme.px(10.0), top))?;
-    Ok(())
+    fn counts(&self) -> (usize, Skipped) {
+        (self.points, self.skipped)
+    }
 }

@@ -32,6 +32,7 @@ mod info_plane;
 mod legend;
 mod lines;
 mod output;
+mod page;
 mod prepare;
 mod raster;
 mod style;

@@ -7,8 +7,9 @@ use plotters::coord::Shift;
 use plotters::drawing::{DrawingArea, IntoDrawingArea};
 use plotters::prelude::{DrawingBackend, SVGBackend};
 
+use super::axis::Skipped;
 use super::raster::{GlyphBackend, SUPERSAMPLE, downsample};
-use super::{ChartOptions, PlotError, font};
+use super::{ChartOptions, PlotError, PlotSummary, font};
 
 /// The image formats charts are written in, chosen by the output file's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,9 +39,12 @@ impl ImageFormat {
     }
 }
 
-/// A chart that can draw itself on any plotters backend.
+/// A chart with its data filtered, ready to draw on any plotters backend.
 pub(crate) trait Figure {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError>;
+
+    /// Returns the number of points drawn and the counts of points left out.
+    fn counts(&self) -> (usize, Skipped);
 }
 
 /// Smallest and largest image side in pixels. Below the minimum the labels cannot fit; above
@@ -69,7 +73,7 @@ pub(crate) fn render(
     figure: &impl Figure,
     options: &ChartOptions,
     path: &Path,
-) -> Result<ImageFormat, PlotError> {
+) -> Result<PlotSummary, PlotError> {
     check_size("width", options.width)?;
     check_size("height", options.height)?;
     let format = ImageFormat::from_path(path)?;
@@ -77,7 +81,13 @@ pub(crate) fn render(
     let bytes = render_bytes(figure, format, options.width, options.height, path)?;
     infocap_data::atomic::write_bytes_atomic(path, &bytes)?;
     tracing::debug!(path = %path.display(), bytes = bytes.len(), "wrote chart");
-    Ok(format)
+    let (points, skipped) = figure.counts();
+    Ok(PlotSummary {
+        path: path.to_path_buf(),
+        format,
+        points,
+        skipped,
+    })
 }
 
 fn render_bytes(

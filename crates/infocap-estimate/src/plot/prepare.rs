@@ -66,6 +66,18 @@ impl CleanSeries {
     }
 }
 
+/// Returns the x and y extents of the series, with the y extent covering the reference lines.
+pub(crate) fn extents(series: &[CleanSeries], references: &[ReferenceLine]) -> (Extent, Extent) {
+    let (mut x_extent, mut y_extent) = (Extent::default(), Extent::default());
+    for s in series {
+        s.extend(&mut x_extent, &mut y_extent);
+    }
+    for line in references {
+        y_extent.add(line.value);
+    }
+    (x_extent, y_extent)
+}
+
 /// Returns the reference lines that can be drawn on `scale`.
 pub(crate) fn drawable_references(lines: &[ReferenceLine], scale: Scale) -> Vec<ReferenceLine> {
     lines
