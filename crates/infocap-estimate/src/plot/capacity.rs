@@ -17,7 +17,7 @@ use super::axis::{Axis, Extent, Scale, Skipped};
 use super::draw::{LabelAreas, build_chart_with, draw_line, draw_markers, draw_reference_lines};
 use super::legend::{LegendEntry, Swatch};
 use super::output::{self, Figure};
-use super::page::{Legend, Page, theme_for};
+use super::page::{Legend, Page};
 use super::prepare::{CleanSeries, drawable_references, extents};
 use super::style::{Theme, series_color, series_marker};
 use super::{ChartOptions, PlotError, PlotSummary, ReferenceLine, Series};
@@ -186,8 +186,11 @@ impl<'a> CapacityFigure<'a> {
 }
 
 impl Figure for CapacityFigure<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
-        let theme = theme_for(root);
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        theme: Theme,
+    ) -> Result<(), PlotError> {
         let entries: Vec<LegendEntry> = self
             .labels
             .iter()

@@ -15,7 +15,7 @@ use super::axis::{Axis, Extent, Scale, Skipped};
 use super::draw::{Chart, draw_band, draw_error_bars, draw_line, draw_markers};
 use super::legend::{LegendEntry, Swatch};
 use super::output::{self, Figure};
-use super::page::{Legend, Page, theme_for};
+use super::page::{Legend, Page};
 use super::prepare::CleanSeries;
 use super::style::{REFERENCE, Theme, darker, series_color, series_marker};
 use super::{ChartOptions, PlotError, PlotSummary, Series};
@@ -237,8 +237,11 @@ impl<'a> TruthFigure<'a> {
 }
 
 impl Figure for TruthFigure<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
-        let theme = theme_for(root);
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        theme: Theme,
+    ) -> Result<(), PlotError> {
         let legend = Legend::new(self.legend_entries(&theme), &self.skipped);
         let page = Page::new(root, theme, &self.options.title, legend)?;
 

@@ -19,7 +19,7 @@ use super::axis::{Axis, Extent, Scale, Skipped};
 use super::draw::{build_chart, draw_empty_note, draw_line, draw_markers, fit_text, text_height};
 use super::legend::{LegendEntry, Swatch, draw_colorbar};
 use super::output::{self, Figure};
-use super::page::{Legend, Page, theme_for};
+use super::page::{Legend, Page};
 use super::style::{AXIS, NEUTRAL, Theme, sequential_color, series_color, series_marker};
 use super::{ChartOptions, PlotError, PlotSummary};
 
@@ -259,8 +259,11 @@ impl<'a> PlaneFigure<'a> {
 }
 
 impl Figure for PlaneFigure<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
-        let theme = theme_for(root);
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        theme: Theme,
+    ) -> Result<(), PlotError> {
         let entries: Vec<LegendEntry> = self
             .layer_labels
             .iter()

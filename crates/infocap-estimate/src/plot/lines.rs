@@ -9,7 +9,7 @@ use super::axis::{Axis, Scale, Skipped};
 use super::draw::{draw_band, draw_line, draw_markers, draw_reference_lines};
 use super::legend::{LegendEntry, Swatch};
 use super::output::Figure;
-use super::page::{Legend, Page, theme_for};
+use super::page::{Legend, Page};
 use super::prepare::{CleanSeries, drawable_references, extents};
 use super::style::{REFERENCE, Theme, series_color, series_marker};
 use super::{ChartOptions, PlotError, ReferenceLine, Series};
@@ -103,8 +103,11 @@ impl<'a> LineFigure<'a> {
 }
 
 impl Figure for LineFigure<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
-        let theme = theme_for(root);
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        theme: Theme,
+    ) -> Result<(), PlotError> {
         let legend = Legend::new(self.legend_entries(&theme), &self.skipped);
         let page = Page::new(root, theme, &self.options.title, legend)?;
 

@@ -9,6 +9,7 @@ use plotters::prelude::{DrawingBackend, SVGBackend};
 
 use super::axis::Skipped;
 use super::raster::{GlyphBackend, SUPERSAMPLE, downsample};
+use super::style::Theme;
 use super::{ChartOptions, PlotError, PlotSummary, font};
 
 /// The image formats charts are written in, chosen by the output file's extension.
@@ -41,7 +42,12 @@ impl ImageFormat {
 
 /// A chart with its data filtered, ready to draw on any plotters backend.
 pub(crate) trait Figure {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError>;
+    /// Draws the chart on `root`, with sizes from `theme`.
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        theme: Theme,
+    ) -> Result<(), PlotError>;
 
     /// Returns the number of points drawn and the counts of points left out.
     fn counts(&self) -> (usize, Skipped);
@@ -105,7 +111,7 @@ fn render_bytes(
             {
                 let backend = GlyphBackend::new(&mut pixels, (large_width, large_height))?;
                 let root = backend.into_drawing_area();
-                figure.draw(&root)?;
+                figure.draw(&root, Theme::new(width, height, SUPERSAMPLE))?;
                 root.present()?;
             }
             let pixels = downsample(&pixels, large_width, large_height, SUPERSAMPLE);
@@ -115,7 +121,7 @@ fn render_bytes(
             let mut text = String::new();
             {
                 let root = SVGBackend::with_string(&mut text, (width, height)).into_drawing_area();
-                figure.draw(&root)?;
+                figure.draw(&root, Theme::new(width, height, 1))?;
                 root.present()?;
             }
             Ok(text.into_bytes())

@@ -60,12 +60,6 @@ pub(crate) struct Page<DB: DrawingBackend> {
     legend: Legend,
 }
 
-/// Returns the sizes of fonts, lines and markers for `root`.
-pub(crate) fn theme_for<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>) -> Theme {
-    let (width, height) = root.dim_in_pixel();
-    Theme::for_size(width, height)
-}
-
 impl<DB: DrawingBackend> Page<DB> {
     /// Clears `root`, draws `title`, and splits the rest into the plot and a legend column
     /// wide enough for `legend`.

@@ -125,10 +125,14 @@ pub(crate) struct Theme {
 }
 
 impl Theme {
-    pub(crate) fn for_size(width: u32, height: u32) -> Self {
+    /// Returns the sizes for an image of `width` x `height` output pixels, drawn on a canvas
+    /// `pixel_ratio` times larger (for supersampling).
+    ///
+    /// Below 60% of the reference size, text stops shrinking so that it stays readable.
+    pub(crate) fn new(width: u32, height: u32, pixel_ratio: u32) -> Self {
         let scale = (f64::from(width) / 960.0).min(f64::from(height) / 640.0);
         Theme {
-            scale: scale.clamp(0.6, 4.0),
+            scale: scale.clamp(0.6, 4.0) * f64::from(pixel_ratio),
         }
     }
 
