@@ -49,4 +49,7 @@ pub use model::{Model, Weights, memorized_bits};
 pub use optim::{AsyncSgd, GradNoise, Optimizer, Schedule};
 pub use probe::{GradientStats, LatentStats, LayerProbe, Probes, Split, UnitStats};
 pub use spec::{LayerNoise, ModelKind, ModelPlan, ModelSpec, NoisePlacement};
+/// Version of this crate, recorded with every result.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub use train::{Divergence, EpochReport, SplitMetrics, TrainOutcome, Trainer, train, train_as};
