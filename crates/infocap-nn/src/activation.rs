@@ -56,7 +56,7 @@ impl Activation {
         let one = F::one();
         match self {
             Activation::Relu => z.max(F::zero()),
-            Activation::Tanh => z.tanh(),
+            Activation::Tanh => z.tanh_fast(),
             Activation::Sigmoid => one / (one + (-z).exp()),
             Activation::HardTanh => z.max(-one).min(one),
             Activation::Identity => z,
@@ -100,6 +100,11 @@ impl Activation {
                 }
             }
         }
+    }
+
+    /// Returns whether [`Activation::derivative_one`] needs the input z besides the output.
+    pub fn derivative_needs_input(self) -> bool {
+        matches!(self, Activation::HardTanh | Activation::Sign)
     }
 
     /// Applies the activation to every element of `z` in place.

@@ -130,7 +130,7 @@ impl<F: Float> Model<F> {
     ) -> Array2<F> {
         let mut h = self.prepare_input(x, mode, rng);
         for block in &mut self.blocks {
-            h = block.forward(h.view(), mode, rng, keep, false);
+            h = block.forward(h, mode, rng, keep, false);
         }
         h
     }
@@ -145,7 +145,7 @@ impl<F: Float> Model<F> {
         let mut h = self.prepare_input(x, mode, rng);
         let mut outputs = Vec::with_capacity(self.blocks.len());
         for block in &mut self.blocks {
-            let next = block.forward(h.view(), mode, rng, false, true);
+            let next = block.forward(h, mode, rng, false, true);
             outputs.push(block.take_record(next.clone()));
             h = next;
         }

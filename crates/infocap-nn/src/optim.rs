@@ -398,15 +398,20 @@ impl<F: Float> OptimizerState<F> {
                     let (b1, b2) = (F::of(beta1), F::of(beta2));
                     let (one_b1, one_b2) = (F::of(1.0 - beta1), F::of(1.0 - beta2));
                     let (c1, c2, eps) = (F::of(correction1), F::of(correction2), F::of(eps));
-                    Zip::from(&mut param.value)
-                        .and(&mut self.first[i])
-                        .and(&mut self.second[i])
-                        .and(&param.grad)
-                        .for_each(|w, m, v, &g| {
-                            *m = b1 * *m + one_b1 * g;
-                            *v = b2 * *v + one_b2 * g * g;
-                            *w -= lr_f * (*m * c1) / ((*v * c2).sqrt() + eps);
-                        });
+                    // Plain slices let the compiler vectorize the loop.
+                    let values = param
+                        .value
+                        .as_slice_mut()
+                        .expect("parameters are contiguous");
+                    let first = self.first[i].as_slice_mut().expect("state is contiguous");
+                    let second = self.second[i].as_slice_mut().expect("state is contiguous");
+                    let grads = param.grad.as_slice().expect("gradients are contiguous");
+                    let step = lr_f * c1;
+                    for (((w, m), v), &g) in values.iter_mut().zip(first).zip(second).zip(grads) {
+                        *m = b1 * *m + one_b1 * g;
+                        *v = b2 * *v + one_b2 * g * g;
+                        *w -= step * *m / ((*v * c2).sqrt() + eps);
+                    }
                 }
             }
         }

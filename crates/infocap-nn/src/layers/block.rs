@@ -5,7 +5,7 @@
 //! survival probability q during training (b ~ Bernoulli(q), one draw per block and batch) and
 //! uses h + q f(h) at evaluation.
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::Array2;
 use rand::Rng;
 
 use super::{Dense, Mode, Noise, Param, vae};
@@ -95,28 +95,27 @@ impl<F: Float> Block<F> {
         [&mut self.dense.weight, &mut self.dense.bias]
     }
 
-    /// Runs the block; keeps what the backward pass needs when `keep` is set and the
+    /// Runs the block on `x`; keeps what the backward pass needs when `keep` is set and the
     /// noise-free output when `record` is set.
     pub fn forward(
         &mut self,
-        x: ArrayView2<F>,
+        x: Array2<F>,
         mode: Mode,
         rng: &mut impl Rng,
         keep: bool,
         record: bool,
     ) -> Array2<F> {
-        let z = self.dense.forward(x, keep);
+        let z = self.dense.forward(x);
         let mut h = if self.vae_beta.is_some() {
             let (out, sample) = vae::sample(&z, mode, rng);
             self.cache.vae = Some(sample);
             out
         } else {
-            let mut a = z.clone();
+            let needs_input = keep && self.activation.derivative_needs_input();
+            self.cache.z = needs_input.then(|| z.clone());
+            let mut a = z;
             self.activation.apply_in_place(&mut a);
-            if keep && self.activation != Activation::Identity {
-                self.cache.z = Some(z);
-                self.cache.a = Some(a.clone());
-            }
+            self.cache.a = (keep && self.activation != Activation::Identity).then(|| a.clone());
             a
         };
         if let Some(q) = self.survival {
@@ -126,7 +125,7 @@ impl<F: Float> Block<F> {
                 Mode::Eval => F::of(q),
             };
             self.cache.branch_factor = factor;
-            h.zip_mut_with(&x, |v, &skip| *v = skip + factor * *v);
+            h.zip_mut_with(self.dense.input(), |v, &skip| *v = skip + factor * *v);
         }
         let noisy = self.noise.is_some_and(|n| n.is_active(mode));
         self.cache.mean = (record && (noisy || self.vae_beta.is_some())).then(|| {
@@ -181,7 +180,9 @@ impl<F: Float> Block<F> {
                 .expect("forward ran before backward");
             vae::backward(&grad, sample, F::of(beta / batch as f64))
         } else {
-            if let (Some(z), Some(a)) = (&self.cache.z, &self.cache.a) {
+            if let Some(a) = &self.cache.a {
+                // z is kept only for activations whose derivative needs it.
+                let z = self.cache.z.as_ref().unwrap_or(a);
                 self.activation
                     .backward_in_place(&mut grad, z.view(), a.view());
             }
@@ -215,7 +216,7 @@ mod tests {
         let trials = 20_000;
         let mut kept = 0;
         for _ in 0..trials {
-            let h = block.forward(x.view(), Mode::Train, &mut rng, false, false);
+            let h = block.forward(x.clone(), Mode::Train, &mut rng, false, false);
             // With an identity branch the output is 2x when kept and x when dropped.
             if h[(0, 0)] == 2.0 {
                 kept += 1;
@@ -226,7 +227,7 @@ mod tests {
         let rate = kept as f64 / trials as f64;
         // Standard error sqrt(0.7 * 0.3 / 20,000) ≈ 0.0032.
         assert!((rate - 0.7).abs() < 0.013, "{rate}");
-        let h = block.forward(x.view(), Mode::Eval, &mut rng, false, false);
+        let h = block.forward(x.clone(), Mode::Eval, &mut rng, false, false);
         assert!((h[(0, 0)] - 1.7).abs() < 1e-12);
     }
 }

@@ -6,7 +6,7 @@
 //! The 1/sqrt(fan_in) scale keeps pre-activations of order 1.
 
 use ndarray::linalg::general_mat_mul;
-use ndarray::{Array2, ArrayView2, Axis, Zip};
+use ndarray::{Array2, Axis, Zip};
 
 use super::Param;
 use crate::float::Float;
@@ -54,8 +54,8 @@ impl<F: Float> Dense<F> {
         }
     }
 
-    /// Computes x W + b, keeping x for the backward pass when `keep` is set.
-    pub fn forward(&mut self, x: ArrayView2<F>, keep: bool) -> Array2<F> {
+    /// Computes x W + b and keeps x for the backward pass.
+    pub fn forward(&mut self, x: Array2<F>) -> Array2<F> {
         let mut z = Array2::zeros((x.nrows(), self.fan_out()));
         z += &self.bias.value;
         if self.binary {
@@ -64,10 +64,13 @@ impl<F: Float> Dense<F> {
         } else {
             general_mat_mul(F::one(), &x, &self.weight.value, F::one(), &mut z);
         }
-        if keep {
-            self.input = x.to_owned();
-        }
+        self.input = x;
         z
+    }
+
+    /// Returns the input of the last forward pass.
+    pub fn input(&self) -> &Array2<F> {
+        &self.input
     }
 
     /// Sets the parameter gradients from dL/dz and returns dL/dx (when `need_input_grad`).
@@ -128,7 +131,7 @@ mod tests {
     #[test]
     fn forward_is_affine() {
         let mut layer = Dense::new(array![[1.0, 2.0], [3.0, 4.0]], array![[0.5, -0.5]], false);
-        let z = layer.forward(array![[1.0, 1.0], [0.0, 2.0]].view(), false);
+        let z = layer.forward(array![[1.0, 1.0], [0.0, 2.0]]);
         assert_eq!(z, array![[4.5, 5.5], [6.5, 7.5]]);
     }
 
@@ -141,7 +144,7 @@ mod tests {
         );
         let used = layer.effective_weight();
         assert!(used.iter().all(|&w: &f64| (w.abs() - 0.5).abs() < 1e-15));
-        let z = layer.forward(array![[1.0, 0.0, 0.0, 0.0]].view(), false);
+        let z = layer.forward(array![[1.0, 0.0, 0.0, 0.0]]);
         assert_eq!(z, array![[0.5, -0.5]]);
     }
 }
