@@ -9,7 +9,7 @@ fn infocap() -> Command {
     Command::cargo_bin("infocap").unwrap()
 }
 
-/// A short digits run with the given extra flags, writing into `out`.
+/// Runs a short digits training with the given extra flags, writing into `out`.
 fn train(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     let mut command = infocap();
     command.args([
@@ -298,4 +298,67 @@ fn mnist_run_when_data_is_present() {
         .assert()
         .success();
     assert!(out.join("activations/layer2.parquet").is_file());
+}
+
+/// Returns the test accuracy printed in the `--json` summary.
+fn test_accuracy(assert: &assert_cmd::assert::Assert) -> f64 {
+    let summary: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    summary["final"]["test"]["accuracy"].as_f64().unwrap()
+}
+
+#[test]
+fn digits_classifier_reaches_95_percent() {
+    let dir = tempfile::tempdir().unwrap();
+    let assert = infocap()
+        .args([
+            "-q", "train", "--data", "digits", "--arch", "64-32-10", "--act", "relu",
+        ])
+        .args([
+            "--epochs",
+            "40",
+            "--probe-epochs",
+            "none",
+            "--json",
+            "--out",
+        ])
+        .arg(dir.path().join("run"))
+        .assert()
+        .success();
+    let accuracy = test_accuracy(&assert);
+    assert!(accuracy >= 0.95, "test accuracy {accuracy}");
+}
+
+#[test]
+#[ignore = "trains 784-256-128-10 on MNIST for about a minute; run with --ignored"]
+fn mnist_classifier_with_dropout_reaches_95_percent() {
+    let mnist = shared_data().join("mnist");
+    if !mnist.is_dir() {
+        eprintln!("skipped: MNIST not found at {}", mnist.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let source = format!("mnist:{}", mnist.display());
+    let assert = infocap()
+        .args(["-q", "train", "--data", &source, "--test-size", "2000"])
+        .args([
+            "--arch",
+            "784-256-128-10",
+            "--act",
+            "relu",
+            "--noise",
+            "dropout:0.2",
+        ])
+        .args([
+            "--epochs",
+            "15",
+            "--probe-epochs",
+            "none",
+            "--json",
+            "--out",
+        ])
+        .arg(dir.path().join("run"))
+        .assert()
+        .success();
+    let accuracy = test_accuracy(&assert);
+    assert!(accuracy >= 0.95, "test accuracy {accuracy}");
 }

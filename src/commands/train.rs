@@ -42,7 +42,7 @@ pub struct Args {
     #[arg(long, value_name = "WIDTHS")]
     pub arch: String,
 
-    /// What the network learns: classifier (labels), autoencoder (the input), regressor
+    /// Model kind: classifier (labels), autoencoder (reconstructs the input), regressor
     /// (targets y0, y1, ...) or stochastic (targets, with noise inputs and several samples
     /// per input).
     #[arg(long, default_value = "classifier", value_name = "KIND")]

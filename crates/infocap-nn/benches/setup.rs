@@ -15,7 +15,7 @@ use rand_chacha::ChaCha8Rng;
 
 pub const BATCH: usize = 64;
 
-/// All 4,096 vectors of {0, 1}^12 with labels sign(w · (2x − 1)) for seeded weights w.
+/// Returns all 4,096 vectors of {0, 1}^12, labelled by sign(w · (2x − 1)) for seeded weights w.
 pub fn patterns() -> Data {
     let mut rng = ChaCha8Rng::seed_from_u64(12);
     let weights: Vec<f64> = (0..12).map(|_| rng.random_range(-1.0..1.0)).collect();
@@ -35,7 +35,7 @@ pub fn patterns() -> Data {
     Data::new(x).with_labels(labels, 2)
 }
 
-/// 10,000 MNIST test images scaled to [0, 1], or random pixels when MNIST is missing.
+/// Returns 10,000 MNIST test images scaled to [0, 1], or random pixels when MNIST is missing.
 pub fn mnist_sized() -> (Data, &'static str) {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/mnist");
     match read_mnist(&folder) {
@@ -70,7 +70,7 @@ fn read_mnist(folder: &Path) -> Option<Data> {
     Some(Data::new(x).with_labels(labels.iter().map(|&l| usize::from(l)).collect(), 10))
 }
 
-/// A trainer for `widths` with Adam at 1e-3, batch 64 and no probes.
+/// Builds a trainer for `widths` with Adam at 1e-3, batch 64 and no probes.
 pub fn trainer(widths: &[usize], activation: Activation, data: &Data) -> Trainer<f32> {
     let mut config = TrainConfig::new(ModelSpec::classifier(widths, activation), 1_000_000, 1);
     config.batch_size = Some(BATCH);

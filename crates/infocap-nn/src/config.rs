@@ -16,9 +16,9 @@ use crate::spec::{LayerNoise, ModelPlan, ModelSpec, NoisePlacement};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainConfig {
     pub model: ModelSpec,
-    /// The loss; `None` picks it from the model kind (cross-entropy for a classifier, BCE for
-    /// an autoencoder on inputs in [0, 1] and MSE otherwise, MSE for a regressor, the energy
-    /// score for a stochastic model).
+    /// The loss, or `None` to pick it from the model kind. The defaults are cross-entropy for
+    /// a classifier, BCE for an autoencoder on inputs in [0, 1] (MSE otherwise), MSE for a
+    /// regressor and the energy score for a stochastic model.
     #[serde(default)]
     pub loss: Option<Loss>,
     pub optimizer: Optimizer,
@@ -40,7 +40,7 @@ pub struct TrainConfig {
 }
 
 impl TrainConfig {
-    /// A classifier run with Adam at 1e-3, batch 64, default probes.
+    /// Creates a run with Adam at 1e-3, batch 64 and default probes.
     pub fn new(model: ModelSpec, epochs: usize, seed: u64) -> Self {
         TrainConfig {
             model,

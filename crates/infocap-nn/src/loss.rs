@@ -31,7 +31,7 @@ pub enum Loss {
     EnergyScore,
 }
 
-/// What the output is compared with: class labels or target values, one per input.
+/// The reference the output is scored against: class labels or target values, one per input.
 #[derive(Debug, Clone, Copy)]
 pub enum Target<'a, F> {
     Labels(&'a [usize]),
@@ -204,7 +204,7 @@ impl Loss {
     }
 }
 
-/// The energy score of each group of `group` sample rows against its target row.
+/// Writes the energy score of each group of `group` sample rows against its target row.
 fn energy_score<F: Float>(
     output: &Array2<F>,
     values: ArrayView2<F>,

@@ -29,7 +29,7 @@ use crate::layers::Mode;
 use crate::loss::{Loss, Target};
 use crate::model::Model;
 
-/// Which data set a probe ran on.
+/// The data set a probe ran on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Split {
@@ -54,8 +54,8 @@ pub struct LayerProbe {
     /// Layer number, 1 for the first hidden layer up to L for the output layer.
     pub layer: usize,
     pub split: Split,
-    /// What the next layer receives, noise included; rows follow the probe samples (for a
-    /// stochastic model, `samples` consecutive rows per input). The output layer records
+    /// The value passed to the next layer, noise included. Rows follow the probe samples, with
+    /// `samples` consecutive rows per input for a stochastic model. The output layer records
     /// logits.
     pub activations: Array2<f32>,
     /// The noise-free value for layers with noise: before dropout or additive noise, the mean

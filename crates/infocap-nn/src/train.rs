@@ -2,9 +2,9 @@
 //!
 //! Randomness comes from separate ChaCha8 streams of the seed (initialization, batch order,
 //! layer noise, gradient noise, evaluation, probes), so probing never changes the training
-//! trajectory. Nothing runs on rayon; matrix products may use several threads through
+//! trajectory. Nothing runs on rayon. Matrix products may use several threads through
 //! matrixmultiply, which splits the output into blocks and sums each entry in the same order
-//! at any thread count, so a seed gives the same weights at 1 and 2 threads.
+//! at any thread count. A seed therefore gives the same weights at 1 and 2 threads.
 
 use std::ops::ControlFlow;
 use std::time::Instant;
@@ -51,7 +51,7 @@ pub struct SplitMetrics {
     pub kl_bits: Option<f64>,
 }
 
-/// What the observer sees after each epoch (epoch 0 is before the first update).
+/// The metrics passed to the observer after each epoch (epoch 0 is before the first update).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct EpochReport {
     pub epoch: usize,
@@ -69,7 +69,7 @@ pub struct EpochReport {
     pub probed: bool,
 }
 
-/// Where and why the loss became non-finite.
+/// The record of a run whose objective or gradient became non-finite.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Divergence {
     pub epoch: usize,
@@ -114,7 +114,7 @@ impl<F: Float> Targets<F> {
     }
 }
 
-struct Split2<F> {
+struct SplitData<F> {
     x: Array2<F>,
     targets: Targets<F>,
 }
@@ -125,8 +125,8 @@ pub struct Trainer<F> {
     loss: Loss,
     model: Model<F>,
     optimizer: OptimizerState<F>,
-    train: Split2<F>,
-    test: Split2<F>,
+    train: SplitData<F>,
+    test: SplitData<F>,
     order_rng: ChaCha8Rng,
     noise_rng: ChaCha8Rng,
     grad_noise_rng: ChaCha8Rng,
@@ -223,11 +223,11 @@ impl<F: Float> Trainer<F> {
             loss,
             model,
             optimizer,
-            train: Split2 {
+            train: SplitData {
                 x: train.x.mapv(F::of),
                 targets: train_targets,
             },
-            test: Split2 {
+            test: SplitData {
                 x: test.x.mapv(F::of),
                 targets: test_targets,
             },
@@ -517,9 +517,9 @@ pub fn train(
 }
 
 /// Trains a network, calling `observer` after every epoch (and once for epoch 0, before the
-/// first update); `ControlFlow::Break` stops the run after that epoch.
+/// first update). `ControlFlow::Break` stops the run after that epoch.
 ///
-/// A non-finite objective or gradient stops training; the outcome then holds a
+/// A non-finite objective or gradient stops training. The outcome then contains a
 /// [`Divergence`] and the weights at the end of the last completed epoch.
 ///
 /// # Errors

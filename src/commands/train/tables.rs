@@ -53,7 +53,7 @@ fn int(values: impl Iterator<Item = usize>) -> Column {
     Column::I64(values.map(|v| v as i64).collect())
 }
 
-/// One row per epoch; NaN where a metric does not apply to the model.
+/// Builds the metrics table, one row per epoch, with NaN where a metric does not apply.
 fn metrics(outcome: &TrainOutcome<f32>) -> anyhow::Result<Table> {
     let rows = &outcome.epochs;
     let f =
@@ -131,9 +131,10 @@ fn latent(outcome: &TrainOutcome<f32>) -> anyhow::Result<Table> {
     Ok(table)
 }
 
-/// Layer `layer`'s probe records: epoch, split, sample (row in the split), draw (sample of a
-/// stochastic model), label (−1 without labels), t0.. (the output as the next layer sees
-/// it), and for noisy layers mean0.. (noise-free), noise_std, or log_var0.. for a VAE.
+/// Builds the table of layer `layer`'s probe records. Columns: epoch, split, sample (row in
+/// the split), draw (sample of a stochastic model), label (−1 without labels), t0.. (the
+/// output passed to the next layer), and for noisy layers mean0.. (noise-free) and
+/// noise_std, or log_var0.. for a VAE.
 fn layer_activations(
     outcome: &TrainOutcome<f32>,
     layer: usize,

@@ -16,7 +16,7 @@ use crate::float::Float;
 /// probes.
 #[derive(Debug, Clone)]
 pub struct BlockOutput<F> {
-    /// What the next block receives.
+    /// The value passed to the next block.
     pub output: Array2<F>,
     /// The output before noise (dropout, additive noise, VAE sampling); `None` when the block
     /// adds no noise.

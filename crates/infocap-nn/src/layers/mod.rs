@@ -1,8 +1,8 @@
 //! The building blocks of a network: dense layers, activation, layer noise, VAE bottlenecks and
 //! residual connections with stochastic depth, each with a hand-written backward pass.
 //!
-//! A network is a chain of [`Block`]s; block k maps the output of block k − 1 (or the input)
-//! through a dense layer, an activation (or a VAE bottleneck), an optional residual connection
+//! A network is a chain of [`Block`]s. Block k maps the output of block k − 1 (or the input)
+//! through a dense layer, an activation or a VAE bottleneck, an optional residual connection
 //! and optional additive or multiplicative noise. Probes record each block's output.
 
 mod block;
@@ -24,10 +24,10 @@ use crate::float::Float;
 pub enum Mode {
     /// Every noise source is on: dropout masks, additive noise, VAE sampling, dropped blocks.
     Train,
-    /// Noise is off except where it is part of the channel (noise kept at evaluation,
-    /// capacity-limited layers, the noise input of a stochastic-output model); dropout is the
-    /// identity, a VAE passes its mean, a residual block adds its branch scaled by its survival
-    /// probability.
+    /// Noise is off except where it is part of the channel: noise kept at evaluation,
+    /// capacity-limited layers and the noise input of a stochastic-output model. Dropout is the
+    /// identity, a VAE passes its mean, and a residual block adds its branch scaled by its
+    /// survival probability.
     Eval,
 }
 

@@ -5,8 +5,8 @@
 //!   needs no rescaling (Srivastava et al. 2014).
 //! - Additive Gaussian noise N(0, s²), and additive uniform noise U(−w/2, w/2) of width w and
 //!   standard deviation w/sqrt(12). Either can be kept at evaluation, which makes the layer a
-//!   noisy channel rather than a regularizer; a unit with power P under Gaussian noise carries
-//!   at most 0.5 log2(1 + P/s²) bits.
+//!   noisy channel rather than a regularizer. A unit with power P under Gaussian noise then
+//!   carries at most 0.5 log2(1 + P/s²) bits.
 
 use ndarray::{Array2, Zip};
 use rand::Rng;
