@@ -109,8 +109,14 @@ impl Activation {
 
     /// Applies the activation to every element of `z` in place.
     pub fn apply_in_place<F: Float>(self, z: &mut Array2<F>) {
-        if self != Activation::Identity {
-            z.mapv_inplace(|v| self.apply_one(v));
+        // One loop per activation, so that the match is not evaluated per element.
+        match self {
+            Activation::Identity => {}
+            Activation::Relu => z.mapv_inplace(|v| Activation::Relu.apply_one(v)),
+            Activation::Tanh => z.mapv_inplace(|v| Activation::Tanh.apply_one(v)),
+            Activation::Sigmoid => z.mapv_inplace(|v| Activation::Sigmoid.apply_one(v)),
+            Activation::HardTanh => z.mapv_inplace(|v| Activation::HardTanh.apply_one(v)),
+            Activation::Sign => z.mapv_inplace(|v| Activation::Sign.apply_one(v)),
         }
     }
 
@@ -121,13 +127,25 @@ impl Activation {
         z: ArrayView2<F>,
         a: ArrayView2<F>,
     ) {
-        if self == Activation::Identity {
-            return;
+        let zip = Zip::from(grad).and(z).and(a);
+        match self {
+            Activation::Identity => {}
+            Activation::Relu => {
+                zip.for_each(|g, &z, &a| *g *= Activation::Relu.derivative_one(z, a))
+            }
+            Activation::Tanh => {
+                zip.for_each(|g, &z, &a| *g *= Activation::Tanh.derivative_one(z, a))
+            }
+            Activation::Sigmoid => {
+                zip.for_each(|g, &z, &a| *g *= Activation::Sigmoid.derivative_one(z, a))
+            }
+            Activation::HardTanh => {
+                zip.for_each(|g, &z, &a| *g *= Activation::HardTanh.derivative_one(z, a))
+            }
+            Activation::Sign => {
+                zip.for_each(|g, &z, &a| *g *= Activation::Sign.derivative_one(z, a))
+            }
         }
-        Zip::from(grad)
-            .and(z)
-            .and(a)
-            .for_each(|g, &z, &a| *g *= self.derivative_one(z, a));
     }
 }
 
