@@ -323,21 +323,9 @@ fn summary(
 ) -> anyhow::Result<serde_json::Value> {
     let last = outcome.epochs.last().expect("epoch 0 is always reported");
     let n_params = outcome.model.n_params();
-    let memorized = match (&train_set.labels, train_set.n_classes) {
-        (Some(labels), Some(classes)) if outcome.loss == Loss::CrossEntropy => {
-            let mut model = outcome.model.clone();
-            let x = train_set.x.mapv(|v| v as f32);
-            let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(args.seed);
-            let per_input = model.per_input_loss(
-                x.view(),
-                infocap_nn::Target::Labels(labels),
-                Loss::CrossEntropy,
-                &mut rng,
-            );
-            let bits: Vec<f64> = per_input
-                .iter()
-                .map(|l| l / std::f64::consts::LN_2)
-                .collect();
+    let memorized = match train_set.n_classes {
+        Some(classes) if outcome.loss == Loss::CrossEntropy => {
+            let bits = outcome.per_input_loss_bits(&to_data(train_set))?;
             let memorized = infocap_nn::memorized_bits(&bits, classes);
             Some(json!({
                 "memorized_bits": memorized,

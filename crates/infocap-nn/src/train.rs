@@ -99,6 +99,30 @@ enum Targets<F> {
 }
 
 impl<F: Float> Targets<F> {
+    /// Returns what a model of `kind` is trained to output on `data`.
+    fn for_model(kind: ModelKind, data: &Data) -> Result<Self, NnError> {
+        match kind {
+            ModelKind::Classifier => {
+                let labels = data.labels.clone().ok_or_else(|| {
+                    NnError::InvalidData(
+                        "a classifier needs class labels; use data with a label column".into(),
+                    )
+                })?;
+                Ok(Targets::Labels(labels))
+            }
+            ModelKind::Autoencoder => Ok(Targets::Values(data.x.mapv(F::of))),
+            ModelKind::Regressor | ModelKind::Stochastic { .. } => {
+                let targets = data.targets.as_ref().ok_or_else(|| {
+                    NnError::InvalidData(format!(
+                        "a {} model needs target columns y0, y1, ...",
+                        kind.name()
+                    ))
+                })?;
+                Ok(Targets::Values(targets.mapv(F::of)))
+            }
+        }
+    }
+
     fn view(&self) -> Target<'_, F> {
         match self {
             Targets::Labels(labels) => Target::Labels(labels),
@@ -166,28 +190,7 @@ impl<F: Float> Trainer<F> {
             )));
         }
         let loss = pick_loss(config, train)?;
-        let targets = |data: &Data| -> Result<Targets<F>, NnError> {
-            match config.model.kind {
-                ModelKind::Classifier => {
-                    let labels = data.labels.clone().ok_or_else(|| {
-                        NnError::InvalidData(
-                            "a classifier needs class labels; use data with a label column".into(),
-                        )
-                    })?;
-                    Ok(Targets::Labels(labels))
-                }
-                ModelKind::Autoencoder => Ok(Targets::Values(data.x.mapv(F::of))),
-                ModelKind::Regressor | ModelKind::Stochastic { .. } => {
-                    let targets = data.targets.as_ref().ok_or_else(|| {
-                        NnError::InvalidData(format!(
-                            "a {} model needs target columns y0, y1, ...",
-                            config.model.kind.name()
-                        ))
-                    })?;
-                    Ok(Targets::Values(targets.mapv(F::of)))
-                }
-            }
-        };
+        let targets = |data: &Data| Targets::<F>::for_model(config.model.kind, data);
         let train_targets = targets(train)?;
         let test_targets = targets(test)?;
         let needed_outputs = match (&train_targets, config.model.kind) {
@@ -437,6 +440,39 @@ impl<F: Float> Trainer<F> {
             batches: config.probes.gradient_batches,
         };
         probe::record_gradients(&mut self.model, gradient_probe, epoch, &mut rng, probes);
+    }
+}
+
+impl<F: Float> TrainOutcome<F> {
+    /// Returns the data loss of each input of `data` under the trained network in evaluation
+    /// mode, in bits for cross-entropy and BCE and in the loss's unit otherwise. For a
+    /// classifier, N log2 C minus the sum is the number of memorized bits
+    /// ([`crate::memorized_bits`]).
+    ///
+    /// # Errors
+    /// [`NnError::InvalidData`] when `data` lacks the labels or targets the model needs or
+    /// does not match its input width.
+    pub fn per_input_loss_bits(&self, data: &Data) -> Result<Vec<f64>, NnError> {
+        data.validate("evaluation")?;
+        let plan = self.model.plan();
+        if data.x.ncols() != plan.input_width() {
+            return Err(NnError::InvalidData(format!(
+                "the network takes {} inputs but the data have {} columns",
+                plan.input_width(),
+                data.x.ncols()
+            )));
+        }
+        let targets = Targets::<F>::for_model(plan.kind, data)?;
+        let mut model = self.model.clone();
+        let mut rng = stream(0, STREAM_EVAL);
+        let x = data.x.mapv(F::of);
+        let losses = model.per_input_loss(x.view(), targets.view(), self.loss, &mut rng);
+        let scale = if self.loss.is_in_nats() {
+            1.0 / std::f64::consts::LN_2
+        } else {
+            1.0
+        };
+        Ok(losses.into_iter().map(|l| l * scale).collect())
     }
 }
 

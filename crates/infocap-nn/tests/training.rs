@@ -401,6 +401,22 @@ fn weights_round_trip() {
 }
 
 #[test]
+fn per_input_loss_bits_match_final_metrics() {
+    let data = blobs(50, 4, 8);
+    let mut config = TrainConfig::new(ModelSpec::classifier(&[4, 8, 3], Activation::Tanh), 5, 1);
+    config.probes = no_probes();
+    let outcome = train_as::<f64>(&config, &data, &data, keep_going).unwrap();
+    let bits = outcome.per_input_loss_bits(&data).unwrap();
+    assert_eq!(bits.len(), 50);
+    let mean = bits.iter().sum::<f64>() / 50.0;
+    let reported = outcome.epochs.last().unwrap().train.loss_bits.unwrap();
+    assert!((mean - reported).abs() < 1e-12, "{mean} vs {reported}");
+    let memorized = infocap_nn::memorized_bits(&bits, 3);
+    assert!(memorized > 0.0);
+    assert!(memorized <= 50.0 * 3f64.log2());
+}
+
+#[test]
 fn memorized_bits_of_random_labels() {
     // Per-input cross-entropy of 0 on 100 inputs with 4 classes stores 200 bits.
     assert_eq!(infocap_nn::memorized_bits(&[0.0; 100], 4), 200.0);

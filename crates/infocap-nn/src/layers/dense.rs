@@ -147,4 +147,15 @@ mod tests {
         let z = layer.forward(array![[1.0, 0.0, 0.0, 0.0]]);
         assert_eq!(z, array![[0.5, -0.5]]);
     }
+
+    #[test]
+    fn binary_weight_gradient_is_straight_through() {
+        // Latent weights beyond ±1 get no gradient; the rest get x^T dz / sqrt(fan_in).
+        let mut layer = Dense::new(array![[0.5], [1.5], [-0.2], [-3.0]], array![[0.0]], true);
+        layer.forward(array![[1.0, 2.0, 3.0, 4.0]]);
+        layer.backward(&array![[2.0]], false);
+        assert_eq!(layer.weight.grad, array![[1.0], [0.0], [3.0], [0.0]]);
+        layer.clip_latent();
+        assert_eq!(layer.weight.value, array![[0.5], [1.0], [-0.2], [-1.0]]);
+    }
 }
