@@ -235,6 +235,10 @@ fn build_config(args: &Args) -> anyhow::Result<TrainConfig> {
             noise_dims: args.noise_dims,
             samples: args.samples,
         },
+        "vae" => anyhow::bail!(
+            "invalid --model vae: a VAE is an autoencoder with a VAE bottleneck; \
+             use --model autoencoder --noise vae:BETA"
+        ),
         other => {
             return Err(infocap_nn::NnError::unknown(
                 "model",
