@@ -316,11 +316,15 @@ impl<F: Float> Trainer<F> {
             }
             objective_sum += objective;
 
-            if let Some((k, _)) = self.model.blocks().iter().enumerate().find(|(_, b)| {
-                b.params()
-                    .iter()
-                    .any(|p| p.grad.iter().any(|g| !g.is_finite()))
-            }) {
+            // A sum is non-finite when any term is NaN or infinite (or the terms are near the
+            // largest float, which is divergence too), and it vectorizes, unlike a per-value test.
+            if let Some((k, _)) = self
+                .model
+                .blocks()
+                .iter()
+                .enumerate()
+                .find(|(_, b)| b.params().iter().any(|p| !p.grad.sum().is_finite()))
+            {
                 return Err(Divergence {
                     epoch: self.epoch + 1,
                     step: self.steps,
