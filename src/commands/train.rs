@@ -226,6 +226,7 @@ fn build_config(args: &Args) -> anyhow::Result<TrainConfig> {
                 args.arch
             )
         })?;
+
     let activation: Activation = args.act.parse().context("invalid --act")?;
     let kind = match args.model.to_lowercase().as_str() {
         "classifier" => ModelKind::Classifier,
@@ -248,9 +249,11 @@ fn build_config(args: &Args) -> anyhow::Result<TrainConfig> {
             .context("invalid --model");
         }
     };
+
     let mut spec = ModelSpec::classifier(&widths, activation);
     spec.kind = kind;
     spec.init = args.init.parse::<Init>().context("invalid --init")?;
+
     let mut config = TrainConfig::new(spec, args.epochs, args.seed);
     config.optimizer = args.opt.parse::<Optimizer>().context("invalid --opt")?;
     config.schedule = args
@@ -270,12 +273,14 @@ fn build_config(args: &Args) -> anyhow::Result<TrainConfig> {
             anyhow::anyhow!("invalid value `{text}` for --batch: use a number of inputs or `full`")
         })?),
     };
+
     for text in &args.noise {
         let source: NoiseSource = text
             .parse()
             .with_context(|| format!("invalid --noise {text}"))?;
         config.add_noise(source)?;
     }
+
     config.probes = ProbeConfig {
         epochs: parse_probe_epochs(&args.probe_epochs)?,
         train_samples: args.probe_samples,

@@ -128,6 +128,13 @@ impl TrainConfig {
                 "use at least 1 worker, such as async:4",
             ));
         }
+        if self.probes.gradient_batches == 1 {
+            return Err(NnError::invalid(
+                "gradient batches",
+                1,
+                "a variance needs at least 2 minibatches; use 0 to skip gradient statistics",
+            ));
+        }
         let probe_epochs = self.probes.resolve(self.epochs)?;
         Ok(CheckedConfig {
             config: self.clone(),
@@ -154,7 +161,8 @@ pub struct ProbeConfig {
     pub train_samples: usize,
     /// Test inputs whose activations are recorded.
     pub test_samples: usize,
-    /// Minibatches whose gradients give the gradient mean and variance at a probe.
+    /// Minibatches whose gradients give the gradient mean and variance at a probe; 0 skips
+    /// gradient statistics.
     pub gradient_batches: usize,
 }
 
@@ -236,22 +244,6 @@ pub enum NoiseSource {
 }
 
 impl NoiseSource {
-    /// The names accepted by [`NoiseSource::from_str`], with their parameters.
-    pub const USAGE: [&'static str; 12] = [
-        "none",
-        "dropout:P",
-        "gauss:STD",
-        "uniform:WIDTH",
-        "capacity:BITS",
-        "vae:BETA",
-        "stochastic-depth:Q",
-        "binary",
-        "binary-weights",
-        "grad-noise:ETA[,GAMMA]",
-        "async:WORKERS[,STALENESS]",
-        "(layer noise)@L1,L2[:eval]",
-    ];
-
     const NAMES: [&'static str; 11] = [
         "none",
         "dropout",

@@ -18,7 +18,8 @@
 //! (N − b)/(N − 1) is the finite-population factor of sampling without replacement, so the
 //! signal-to-noise ratio is infinite at full batch. ‖ḡ‖² overestimates ‖G‖² by tr Σ_b / K;
 //! it is not corrected. The variance includes layer noise (dropout, VAE sampling), which is
-//! part of the stochastic gradient.
+//! part of the stochastic gradient, but not added gradient noise or asynchronous staleness:
+//! the statistics describe gradients at the current parameters.
 
 use ndarray::{Array2, Axis};
 use rand::Rng;

@@ -147,6 +147,7 @@ fn layer_activations(
     let Some(first) = records.first() else {
         return Ok(table);
     };
+
     let per_sample = probes.rows_per_sample.max(1);
     let (mut epoch, mut split, mut sample, mut draw, mut label) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -164,6 +165,7 @@ fn layer_activations(
             label.push(set.labels.as_ref().map_or(-1, |l| l[index] as i64));
         }
     }
+
     table.push("epoch", Column::I64(epoch))?;
     table.push("split", Column::Str(split))?;
     table.push("sample", Column::I64(sample))?;
@@ -171,6 +173,7 @@ fn layer_activations(
         table.push("draw", Column::I64(draw))?;
     }
     table.push("label", Column::I64(label))?;
+
     let width = first.activations.ncols();
     let stack = |prefix: &str,
                  get: &dyn Fn(&infocap_nn::LayerProbe) -> Option<&ndarray::Array2<f32>>,
