@@ -131,7 +131,7 @@ fn latent(outcome: &TrainOutcome<f32>) -> anyhow::Result<Table> {
     Ok(table)
 }
 
-/// Builds the table of layer `layer`'s probe records. Columns: epoch, split, sample (row in
+/// Builds the table of layer `layer`'s probe records. Columns: epoch, layer, split, sample (row in
 /// the split), draw (sample of a stochastic model), label (−1 without labels), t0.. (the
 /// output passed to the next layer), and for noisy layers mean0.. (noise-free) and
 /// noise_std, or log_var0.. for a VAE.
@@ -166,7 +166,9 @@ fn layer_activations(
         }
     }
 
+    let rows = epoch.len();
     table.push("epoch", Column::I64(epoch))?;
+    table.push("layer", Column::I64(vec![layer as i64; rows]))?;
     table.push("split", Column::Str(split))?;
     table.push("sample", Column::I64(sample))?;
     if per_sample > 1 {
