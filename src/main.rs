@@ -10,9 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod commands;
 mod logging;
-#[allow(dead_code)] // Used by the long-running subcommands.
 mod progress;
-#[allow(dead_code)] // Used by the long-running subcommands.
 mod shutdown;
 
 /// Measure how many bits flow through noisy neural networks.
@@ -43,6 +41,7 @@ pub struct GlobalArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // Parsed once; boxing would only add noise.
 enum Command {
     /// Generate a data set of known information content, with its ground truth.
     Gen(commands::gen_data::Args),
