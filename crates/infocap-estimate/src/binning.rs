@@ -239,7 +239,9 @@ fn sorted(values: impl Iterator<Item = f64>) -> Vec<f64> {
 /// values share a bin. `values` is sorted and nonempty.
 fn quantile_edges(values: &[f64], count: usize) -> Vec<f64> {
     let n = values.len();
-    let mut edges: Vec<f64> = (1..count).map(|b| values[(b * n / count).min(n - 1)]).collect();
+    let mut edges: Vec<f64> = (1..count)
+        .map(|b| values[(b * n / count).min(n - 1)])
+        .collect();
     edges.dedup();
     // An edge equal to the minimum would leave the first bin empty.
     edges.retain(|&e| e > values[0]);
@@ -412,6 +414,9 @@ mod tests {
             size: BinSize::Count(2),
             ..BinnedOptions::default()
         };
-        assert_eq!(bin_indices(values.view(), &options).unwrap(), vec![0, 0, 1, 1]);
+        assert_eq!(
+            bin_indices(values.view(), &options).unwrap(),
+            vec![0, 0, 1, 1]
+        );
     }
 }

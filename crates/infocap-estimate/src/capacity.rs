@@ -51,11 +51,17 @@ impl UnitChannel {
     /// A negative power, non-positive noise std or width, or a keep probability outside [0, 1].
     pub fn capacity_bits(&self) -> Result<f64> {
         match self {
-            UnitChannel::Gaussian { power, noise_std } => gaussian_capacity_bits(*power, *noise_std),
-            UnitChannel::UniformNoise { range, width } => uniform_noise_capacity_bits(*range, *width),
+            UnitChannel::Gaussian { power, noise_std } => {
+                gaussian_capacity_bits(*power, *noise_std)
+            }
+            UnitChannel::UniformNoise { range, width } => {
+                uniform_noise_capacity_bits(*range, *width)
+            }
             UnitChannel::Binary => Ok(1.0),
             UnitChannel::Float32 => Ok(FLOAT32_BITS),
-            UnitChannel::Dropout { keep, inner } => dropout_capacity_bits(*keep, inner.capacity_bits()?),
+            UnitChannel::Dropout { keep, inner } => {
+                dropout_capacity_bits(*keep, inner.capacity_bits()?)
+            }
         }
     }
 }
@@ -66,7 +72,11 @@ impl UnitChannel {
 /// P negative or not finite; s not positive and finite.
 pub fn gaussian_capacity_bits(power: f64, noise_std: f64) -> Result<f64> {
     if !(power.is_finite() && power >= 0.0) {
-        return Err(EstimateError::invalid("power", power, "use a finite power >= 0"));
+        return Err(EstimateError::invalid(
+            "power",
+            power,
+            "use a finite power >= 0",
+        ));
     }
     if !(noise_std.is_finite() && noise_std > 0.0) {
         return Err(EstimateError::invalid(
@@ -84,10 +94,18 @@ pub fn gaussian_capacity_bits(power: f64, noise_std: f64) -> Result<f64> {
 /// A negative or non-finite range; a width that is not positive and finite.
 pub fn uniform_noise_capacity_bits(range: f64, width: f64) -> Result<f64> {
     if !(range.is_finite() && range >= 0.0) {
-        return Err(EstimateError::invalid("range", range, "use a finite signal range >= 0"));
+        return Err(EstimateError::invalid(
+            "range",
+            range,
+            "use a finite signal range >= 0",
+        ));
     }
     if !(width.is_finite() && width > 0.0) {
-        return Err(EstimateError::invalid("width", width, "use a positive, finite noise width"));
+        return Err(EstimateError::invalid(
+            "width",
+            width,
+            "use a positive, finite noise width",
+        ));
     }
     Ok((range / width).ln_1p() / std::f64::consts::LN_2)
 }
@@ -106,7 +124,11 @@ pub fn dropout_capacity_bits(keep: f64, unit_bits: f64) -> Result<f64> {
         ));
     }
     if !(unit_bits.is_finite() && unit_bits >= 0.0) {
-        return Err(EstimateError::invalid("unit_bits", unit_bits, "use a finite capacity >= 0"));
+        return Err(EstimateError::invalid(
+            "unit_bits",
+            unit_bits,
+            "use a finite capacity >= 0",
+        ));
     }
     Ok(keep * unit_bits)
 }
@@ -138,8 +160,15 @@ pub struct LayerCeiling {
 ///
 /// # Errors
 /// A negative or non-finite capacity or entropy, or N = 0.
-pub fn layer_ceiling(unit_capacities_bits: &[f64], h_x_bits: f64, n: usize) -> Result<LayerCeiling> {
-    if let Some(&bad) = unit_capacities_bits.iter().find(|c| !(c.is_finite() && **c >= 0.0)) {
+pub fn layer_ceiling(
+    unit_capacities_bits: &[f64],
+    h_x_bits: f64,
+    n: usize,
+) -> Result<LayerCeiling> {
+    if let Some(&bad) = unit_capacities_bits
+        .iter()
+        .find(|c| !(c.is_finite() && **c >= 0.0))
+    {
         return Err(EstimateError::invalid(
             "unit_capacities_bits",
             bad,
@@ -147,7 +176,11 @@ pub fn layer_ceiling(unit_capacities_bits: &[f64], h_x_bits: f64, n: usize) -> R
         ));
     }
     if !(h_x_bits.is_finite() && h_x_bits >= 0.0) {
-        return Err(EstimateError::invalid("h_x_bits", h_x_bits, "use a finite entropy >= 0"));
+        return Err(EstimateError::invalid(
+            "h_x_bits",
+            h_x_bits,
+            "use a finite entropy >= 0",
+        ));
     }
     if n == 0 {
         return Err(EstimateError::invalid("n", n, "use at least one sample"));
@@ -183,7 +216,10 @@ pub fn vae_rate_bits(mu: ArrayView2<f64>, logvar: ArrayView2<f64>) -> Result<Vec
         return Err(EstimateError::invalid(
             "logvar",
             format!("{:?}", logvar.dim()),
-            &format!("pass one log-variance per mean: mu has shape {:?}", mu.dim()),
+            &format!(
+                "pass one log-variance per mean: mu has shape {:?}",
+                mu.dim()
+            ),
         ));
     }
     let n = mu.nrows() as f64;
@@ -216,9 +252,16 @@ pub fn memorized_bits(per_sample_ce_bits: &[f64], n_classes: usize) -> Result<f6
         ));
     }
     if n_classes < 2 {
-        return Err(EstimateError::invalid("n_classes", n_classes, "use at least 2 classes"));
+        return Err(EstimateError::invalid(
+            "n_classes",
+            n_classes,
+            "use at least 2 classes",
+        ));
     }
-    if let Some(&bad) = per_sample_ce_bits.iter().find(|c| !(c.is_finite() && **c >= 0.0)) {
+    if let Some(&bad) = per_sample_ce_bits
+        .iter()
+        .find(|c| !(c.is_finite() && **c >= 0.0))
+    {
         return Err(EstimateError::invalid(
             "per_sample_ce_bits",
             bad,
@@ -236,7 +279,11 @@ pub fn memorized_bits(per_sample_ce_bits: &[f64], n_classes: usize) -> Result<f6
 /// Zero parameters.
 pub fn bits_per_parameter(bits: f64, n_parameters: usize) -> Result<f64> {
     if n_parameters == 0 {
-        return Err(EstimateError::invalid("n_parameters", 0, "use the count of trainable parameters"));
+        return Err(EstimateError::invalid(
+            "n_parameters",
+            0,
+            "use the count of trainable parameters",
+        ));
     }
     Ok(bits / n_parameters as f64)
 }

@@ -97,7 +97,8 @@ impl Contingency {
     }
 
     fn mi_correction_nats(&self, correction: Correction) -> f64 {
-        self.correction_nats(self.cells_x, correction) + self.correction_nats(self.cells_y, correction)
+        self.correction_nats(self.cells_x, correction)
+            + self.correction_nats(self.cells_y, correction)
             - self.correction_nats(self.cells_joint, correction)
     }
 
@@ -107,10 +108,12 @@ impl Contingency {
         details.cells_x = Some(self.cells_x);
         details.cells_y = Some(self.cells_y);
         details.cells_joint = Some(self.cells_joint);
-        details.entropy_x_bits =
-            Some(nats_to_bits(self.h_x + self.correction_nats(self.cells_x, correction)));
-        details.entropy_y_bits =
-            Some(nats_to_bits(self.h_y + self.correction_nats(self.cells_y, correction)));
+        details.entropy_x_bits = Some(nats_to_bits(
+            self.h_x + self.correction_nats(self.cells_x, correction),
+        ));
+        details.entropy_y_bits = Some(nats_to_bits(
+            self.h_y + self.correction_nats(self.cells_y, correction),
+        ));
         details.entropy_joint_bits = Some(nats_to_bits(
             self.h_joint + self.correction_nats(self.cells_joint, correction),
         ));
@@ -165,9 +168,7 @@ pub fn discrete_mi(
     correction: Correction,
     interval_options: &IntervalOptions,
 ) -> Result<Estimate> {
-    let as_column = |s: &[u64]| {
-        ndarray::Array2::from_shape_fn((s.len(), 1), |(i, _)| s[i] as f64)
-    };
+    let as_column = |s: &[u64]| ndarray::Array2::from_shape_fn((s.len(), 1), |(i, _)| s[i] as f64);
     if x.iter().chain(y).any(|&s| s >= 1u64 << 53) {
         // Symbols this large do not survive the trip through f64 used by the interval.
         let xs = dense_ids(x).into_iter().map(u64::from).collect::<Vec<_>>();
@@ -205,7 +206,9 @@ pub fn discrete_mi_rows(
     table.describe(&mut estimate, correction);
     estimate.set_ceiling((n as f64).log2());
     interval::attach(&mut estimate, x, y, interval_options, |xs, ys| {
-        Ok(nats_to_bits(contingency_of_rows(xs, ys).mi_nats(correction)))
+        Ok(nats_to_bits(
+            contingency_of_rows(xs, ys).mi_nats(correction),
+        ))
     })?;
     Ok(estimate)
 }

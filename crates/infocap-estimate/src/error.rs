@@ -10,14 +10,14 @@ use infocap_data::linalg::LinalgError;
 #[non_exhaustive]
 pub enum EstimateError {
     /// X and Y do not have the same number of rows (samples).
-    #[error(
-        "X has {x_rows} rows but Y has {y_rows}; pass one row per sample for both variables"
-    )]
+    #[error("X has {x_rows} rows but Y has {y_rows}; pass one row per sample for both variables")]
     LengthMismatch { x_rows: usize, y_rows: usize },
 
     /// A variable without rows or without columns.
-    #[error("{variable} is empty ({rows} rows, {columns} columns); pass at least one column and \
-             one row per sample")]
+    #[error(
+        "{variable} is empty ({rows} rows, {columns} columns); pass at least one column and \
+             one row per sample"
+    )]
     Empty {
         variable: &'static str,
         rows: usize,
@@ -25,8 +25,10 @@ pub enum EstimateError {
     },
 
     /// NaN or an infinity in the input.
-    #[error("{variable} has {value} at row {row}, column {column}; remove or impute non-finite \
-             values first")]
+    #[error(
+        "{variable} has {value} at row {row}, column {column}; remove or impute non-finite \
+             values first"
+    )]
     NonFinite {
         variable: &'static str,
         row: usize,
@@ -35,8 +37,10 @@ pub enum EstimateError {
     },
 
     /// A column with a single value, which a continuous estimator cannot standardize.
-    #[error("{variable} column {column} is constant (every value is {value}); it carries no \
-             information, so drop it")]
+    #[error(
+        "{variable} column {column} is constant (every value is {value}); it carries no \
+             information, so drop it"
+    )]
     ConstantColumn {
         variable: &'static str,
         column: usize,

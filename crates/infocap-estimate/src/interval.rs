@@ -166,7 +166,10 @@ where
             raw_bits(xs.view(), ys.view())
         })
         .collect();
-    let ok: Vec<f64> = values.iter().filter_map(|v| v.as_ref().ok().copied()).collect();
+    let ok: Vec<f64> = values
+        .iter()
+        .filter_map(|v| v.as_ref().ok().copied())
+        .collect();
     let failed = values.len() - ok.len();
     let sample_size = match options.method {
         IntervalMethod::Bootstrap => n,

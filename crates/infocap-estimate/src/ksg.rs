@@ -117,7 +117,7 @@ pub fn ksg(x: ArrayView2<f64>, y: ArrayView2<f64>, options: &KsgOptions) -> Resu
     estimate.details.jitter_seed = Some(options.jitter_seed);
     estimate.details.duplicate_rows = Some(duplicates);
     add_neighbor_warnings(&mut estimate, x, y, duplicates, options.jitter_scale);
-    estimate.set_ceiling(nats_to_bits(ceiling_nats(options.variant, n, options.k)));
+    estimate.set_ceiling(nats_to_bits(ceiling_nats(n, options.k)));
     tracing::debug!(
         estimator = name,
         n,
@@ -139,7 +139,7 @@ pub fn ksg(x: ArrayView2<f64>, y: ArrayView2<f64>, options: &KsgOptions) -> Resu
 /// k-th neighbor sits at distance εᵢ in one coordinate and, after the jitter, just inside it in
 /// the other, so n_x + n_y = 2k − 1 and the value is ψ(k) + ψ(N) − ψ(k) − ψ(k + 1). For KSG2,
 /// n_x = n_y = k. Without ties broken KSG1 can reach ψ(N) − ψ(k), its largest possible value.
-pub fn ceiling_nats(_variant: KsgVariant, n: usize, k: usize) -> f64 {
+pub fn ceiling_nats(n: usize, k: usize) -> f64 {
     digamma_int(n) - digamma_int(k) - 1.0 / k as f64
 }
 
@@ -148,7 +148,13 @@ fn ksg_nats(x: ArrayView2<f64>, y: ArrayView2<f64>, options: &KsgOptions) -> Res
     let n = x.nrows();
     let k = options.k;
     input::check_k(options.variant.name(), n, k)?;
-    let (xs, ys) = prepare_pair(x, y, options.standardize, options.jitter_scale, options.jitter_seed)?;
+    let (xs, ys) = prepare_pair(
+        x,
+        y,
+        options.standardize,
+        options.jitter_scale,
+        options.jitter_seed,
+    )?;
     let dx = xs.ncols();
     let joint = ndarray::concatenate(Axis(1), &[xs.view(), ys.view()])
         .expect("x and y have equal row counts");

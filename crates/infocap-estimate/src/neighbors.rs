@@ -129,30 +129,27 @@ fn nearest_brute(points: &ArrayView2<f64>, k: usize) -> Vec<u32> {
     let n = points.nrows();
     let d = points.ncols();
     let mut out = vec![0u32; n * k];
-    out.par_chunks_mut(CHUNK * k)
-        .enumerate()
-        .for_each_init(
-            || Vec::with_capacity(n),
-            |candidates: &mut Vec<(f64, u32)>, (c, block)| {
-                for (offset, slot) in block.chunks_mut(k).enumerate() {
-                    let i = c * CHUNK + offset;
-                    candidates.clear();
-                    candidates.extend(
-                        (0..n)
-                            .filter(|&j| j != i)
-                            .map(|j| (chebyshev(points, i, j, 0..d), j as u32)),
-                    );
-                    let order = |a: &(f64, u32), b: &(f64, u32)| {
-                        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
-                    };
-                    candidates.select_nth_unstable_by(k - 1, order);
-                    candidates[..k].sort_by(order);
-                    for (s, candidate) in slot.iter_mut().zip(candidates.iter()) {
-                        *s = candidate.1;
-                    }
+    out.par_chunks_mut(CHUNK * k).enumerate().for_each_init(
+        || Vec::with_capacity(n),
+        |candidates: &mut Vec<(f64, u32)>, (c, block)| {
+            for (offset, slot) in block.chunks_mut(k).enumerate() {
+                let i = c * CHUNK + offset;
+                candidates.clear();
+                candidates.extend(
+                    (0..n)
+                        .filter(|&j| j != i)
+                        .map(|j| (chebyshev(points, i, j, 0..d), j as u32)),
+                );
+                let order =
+                    |a: &(f64, u32), b: &(f64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+                candidates.select_nth_unstable_by(k - 1, order);
+                candidates[..k].sort_by(order);
+                for (s, candidate) in slot.iter_mut().zip(candidates.iter()) {
+                    *s = candidate.1;
                 }
-            },
-        );
+            }
+        },
+    );
     out
 }
 
@@ -312,7 +309,11 @@ mod tests {
             let radii = neighbor_radius(view, &neighbors, 3, 0..d);
             for strict in [true, false] {
                 let brute = count_within_brute(&view, &radii, strict);
-                assert_eq!(count_within(view, &radii, strict), brute, "d = {d}, {strict}");
+                assert_eq!(
+                    count_within(view, &radii, strict),
+                    brute,
+                    "d = {d}, {strict}"
+                );
             }
         }
     }

@@ -37,7 +37,8 @@ pub fn within_validation_tolerance(estimate_bits: f64, truth_bits: f64) -> bool 
     if truth_bits < VALIDATION_SMALL_TRUTH_BITS {
         return (estimate_bits - truth_bits).abs() <= VALIDATION_SMALL_ABS_BITS;
     }
-    estimate_bits <= truth_bits * VALIDATION_FACTOR && estimate_bits >= truth_bits / VALIDATION_FACTOR
+    estimate_bits <= truth_bits * VALIDATION_FACTOR
+        && estimate_bits >= truth_bits / VALIDATION_FACTOR
 }
 
 #[cfg(test)]
