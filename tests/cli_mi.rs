@@ -75,7 +75,8 @@ fn ksg_json_on_gaussian_csv() {
     assert!(value["warnings"].as_array().unwrap().is_empty());
     let low = value["ci_low_bits"].as_f64().unwrap();
     let high = value["ci_high_bits"].as_f64().unwrap();
-    assert!(low < bits && bits < high, "{low} {bits} {high}");
+    assert!(low < bits, "{low} {bits}");
+    assert!(bits < high, "{bits} {high}");
 }
 
 #[test]

@@ -42,6 +42,53 @@ pub struct Args {
     #[arg(long, default_value_t = 3)]
     pub k: usize,
 
+    #[command(flatten)]
+    pub binning: Box<BinArgs>,
+
+    /// Keep only rows where COLUMN equals VALUE; repeat to require several.
+    #[arg(long = "where", value_name = "COLUMN=VALUE")]
+    pub filters: Vec<String>,
+
+    /// Do not scale columns to unit variance before ksg1, ksg2 and kl.
+    #[arg(long)]
+    pub no_standardize: bool,
+
+    /// Seed of the tie-breaking jitter and of the interval's row draws.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+
+    /// Interval method: half-samples without replacement, or bootstrap resamples.
+    #[arg(long, value_enum, default_value_t = IntervalArg::Subsample)]
+    pub interval: IntervalArg,
+
+    /// Interval replicates; 0 computes no interval.
+    #[arg(long, value_name = "R", default_value_t = 20)]
+    pub resamples: usize,
+
+    /// Interval coverage.
+    #[arg(long, default_value_t = 0.95)]
+    pub level: f64,
+
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Add the estimation time in seconds (`elapsed_seconds`) to the output.
+    #[arg(long)]
+    pub timing: bool,
+}
+
+/// Interval methods on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum IntervalArg {
+    Subsample,
+    Bootstrap,
+}
+
+/// Options of the binned estimators, boxed to keep `Args` small.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Binning")]
+pub struct BinArgs {
     /// Bins per column for binned estimators [default: 30].
     #[arg(long, value_name = "N", conflicts_with = "bin_width")]
     pub bins: Option<usize>,
@@ -62,38 +109,6 @@ pub struct Args {
     /// Treat each distinct row of Y as a symbol (class labels) in binned estimators.
     #[arg(long)]
     pub y_discrete: bool,
-
-    /// Keep only rows where COLUMN equals VALUE; repeat to require several.
-    #[arg(long = "where", value_name = "COLUMN=VALUE")]
-    pub filters: Vec<String>,
-
-    /// Do not scale columns to unit variance before ksg1, ksg2 and kl.
-    #[arg(long)]
-    pub no_standardize: bool,
-
-    /// Seed of the tie-breaking jitter and of the interval's row draws.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-
-    /// Interval method: subsample (half-samples without replacement) or bootstrap.
-    #[arg(long, value_name = "METHOD", default_value = "subsample")]
-    pub interval: String,
-
-    /// Interval replicates; 0 computes no interval.
-    #[arg(long, value_name = "R", default_value_t = 20)]
-    pub resamples: usize,
-
-    /// Interval coverage.
-    #[arg(long, default_value_t = 0.95)]
-    pub level: f64,
-
-    /// Print JSON instead of text.
-    #[arg(long)]
-    pub json: bool,
-
-    /// Add the estimation time in seconds (`elapsed_seconds`) to the output.
-    #[arg(long)]
-    pub timing: bool,
 }
 
 /// One line of output: an estimate with the data it came from, or the error it raised.
@@ -185,11 +200,11 @@ pub fn run(args: Args, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn options_from(args: &Args) -> anyhow::Result<Options> {
-    let method = match args.interval.as_str() {
-        "subsample" => IntervalMethod::Subsample,
-        "bootstrap" => IntervalMethod::Bootstrap,
-        other => bail!("invalid value `{other}` for --interval: use subsample or bootstrap"),
+    let method = match args.interval {
+        IntervalArg::Subsample => IntervalMethod::Subsample,
+        IntervalArg::Bootstrap => IntervalMethod::Bootstrap,
     };
+    let binning = &args.binning;
     let interval = if args.resamples == 0 {
         IntervalOptions::none()
     } else {
@@ -200,22 +215,22 @@ fn options_from(args: &Args) -> anyhow::Result<Options> {
             seed: args.seed,
         }
     };
-    let bins = match (args.bins, args.bin_width) {
+    let bins = match (binning.bins, binning.bin_width) {
         (_, Some(width)) => BinSize::Width(width),
         (Some(count), None) => BinSize::Count(count),
         (None, None) => BinSize::Count(30),
     };
-    let preset_range = args.range.as_deref().map(parse_range).transpose()?;
+    let preset_range = binning.range.as_deref().map(parse_range).transpose()?;
     Ok(Options {
         k: args.k,
         bins,
-        scope: if args.layer_range {
+        scope: if binning.layer_range {
             BinScope::Layer
         } else {
             BinScope::Unit
         },
         preset_range,
-        bin_y: !args.y_discrete,
+        bin_y: !binning.y_discrete,
         standardize: !args.no_standardize,
         seed: args.seed,
         interval,
@@ -342,7 +357,7 @@ fn apply_filters(table: &Table, filters: &[String]) -> anyhow::Result<Table> {
             other => {
                 let target: f64 = value.parse().map_err(|_| {
                     anyhow::anyhow!(
-                        "invalid value `{value}` for --where {name}: the column holds numbers"
+                        "invalid value `{value}` for --where {name}: the column contains numbers"
                     )
                 })?;
                 let values = other.to_f64().expect("numeric column");

@@ -133,7 +133,7 @@ pub fn dropout_capacity_bits(keep: f64, unit_bits: f64) -> Result<f64> {
     Ok(keep * unit_bits)
 }
 
-/// Which term limits a layer.
+/// The term that limits a layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Limit {

@@ -1,6 +1,6 @@
 //! The error type of the estimators and bounds.
 //!
-//! Each variant names the offending value and says how to fix it, because the messages reach the
+//! Each variant names the offending value and how to fix it, because the messages reach the
 //! user unchanged through `infocap mi` and `infocap validate`.
 
 use infocap_data::linalg::LinalgError;
@@ -59,7 +59,7 @@ pub enum EstimateError {
     #[error("{}", singular_message(*.infinite, .detail))]
     SingularCovariance { infinite: bool, detail: String },
 
-    /// An option outside its valid range; `reason` says what is valid.
+    /// An option outside its valid range; `reason` lists the valid values.
     #[error("invalid value {value} for `{name}`: {reason}")]
     InvalidOption {
         name: &'static str,

@@ -8,8 +8,6 @@
 //! moving no point measurably. The noise comes from `ChaCha8Rng` seeded with the
 //! caller's seed, one stream per variable, so the result is reproducible.
 
-use std::cmp::Ordering;
-
 use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -142,33 +140,31 @@ pub(crate) fn add_jitter(a: &mut Array2<f64>, scale: f64, seed: u64, stream: u64
     }
 }
 
-/// Compares two rows lexicographically, treating -0.0 as 0.0.
-pub(crate) fn compare_rows(a: ArrayView1<f64>, b: ArrayView1<f64>) -> Ordering {
-    for (u, v) in a.iter().zip(b.iter()) {
-        let ordering = (u + 0.0).total_cmp(&(v + 0.0));
-        if ordering != Ordering::Equal {
-            return ordering;
-        }
-    }
-    Ordering::Equal
-}
-
 /// Returns a dense id per row, equal for equal rows: ids count distinct rows in sorted order.
 /// Also returns the number of distinct rows.
 pub(crate) fn row_ids(a: ArrayView2<f64>) -> (Vec<u32>, usize) {
-    let n = a.nrows();
+    let (n, d) = a.dim();
+    // Sortable integer keys of each value (-0.0 counted as 0.0), stored row by row.
+    let keys: Vec<i64> = a.iter().map(|&v| order_key(v + 0.0)).collect();
+    let row = |i: usize| &keys[i * d..(i + 1) * d];
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&i, &j| compare_rows(a.row(i), a.row(j)).then(i.cmp(&j)));
+    order.sort_unstable_by(|&i, &j| row(i).cmp(row(j)));
     let mut ids = vec![0u32; n];
     let mut next = 0u32;
     for (position, &i) in order.iter().enumerate() {
-        if position > 0 && compare_rows(a.row(order[position - 1]), a.row(i)) != Ordering::Equal {
+        if position > 0 && row(order[position - 1]) != row(i) {
             next += 1;
         }
         ids[i] = next;
     }
     let distinct = if n == 0 { 0 } else { next as usize + 1 };
     (ids, distinct)
+}
+
+/// Maps a float to an integer with the same order as `f64::total_cmp`.
+fn order_key(v: f64) -> i64 {
+    let bits = v.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
 }
 
 /// Counts rows of (x, y) that repeat an earlier row exactly.

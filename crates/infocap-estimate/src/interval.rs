@@ -10,8 +10,8 @@
 //! ```
 //!
 //! centered on the full-sample estimate, so the extra bias of an estimate from N/2 samples
-//! does not shift it. The bootstrap (N rows drawn with replacement) uses the same formula; it is
-//! offered for plug-in estimators only in spirit, because repeated rows look like dependence to
+//! does not shift it. The bootstrap (N rows drawn with replacement) uses the same formula. It
+//! suits plug-in estimators only, because repeated rows look like dependence to
 //! nearest-neighbor estimators and inflate them.
 //!
 //! Replicate r draws its rows from `ChaCha8Rng` seeded with `seed` on stream r + 1, and the
@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{EstimateError, Result};
 use crate::estimate::Estimate;
 
-/// How an interval is computed.
+/// Method of an interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IntervalMethod {
@@ -90,7 +90,7 @@ impl IntervalOptions {
     }
 }
 
-/// How the interval of an [`Estimate`] was computed.
+/// Record of how the interval of an [`Estimate`] was computed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
     pub method: IntervalMethod,
@@ -107,7 +107,7 @@ pub struct Interval {
 }
 
 impl Interval {
-    /// The record of an estimate without an interval.
+    /// Returns the record of an estimate without an interval.
     pub fn none() -> Self {
         Interval {
             method: IntervalMethod::None,
@@ -140,7 +140,7 @@ fn replicate_rows(method: IntervalMethod, n: usize, seed: u64, r: usize) -> Vec<
 /// Reruns `raw_bits` on replicates of the rows of (x, y) and stores the interval in `estimate`.
 ///
 /// `raw_bits` returns the unclipped estimate in bits. Replicates on which it fails (too few
-/// rows for k, a column that became constant) are skipped and counted in a warning; with fewer
+/// rows for k, a column that became constant) are skipped and counted in a warning. With fewer
 /// than two left, the interval is NaN.
 pub(crate) fn attach<F>(
     estimate: &mut Estimate,

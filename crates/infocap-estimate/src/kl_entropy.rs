@@ -89,15 +89,13 @@ pub fn kl_mi(x: ArrayView2<f64>, y: ArrayView2<f64>, options: &KlOptions) -> Res
     }
     let raw_nats = kl_mi_nats(x, y, options)?;
     let mut estimate = Estimate::from_nats("kl", Quantity::MutualInformation, raw_nats, n);
-    let duplicates = input::duplicate_rows(x, y);
-    estimate.details.k = Some(options.k);
-    estimate.details.dims_x = Some(x.ncols());
-    estimate.details.dims_y = Some(y.ncols());
-    estimate.details.standardized = Some(options.standardize);
-    estimate.details.jitter_scale = Some(options.jitter_scale);
-    estimate.details.jitter_seed = Some(options.jitter_seed);
-    estimate.details.duplicate_rows = Some(duplicates);
-    ksg::add_neighbor_warnings(&mut estimate, x, y, duplicates, options.jitter_scale);
+    let settings = ksg::NeighborSettings {
+        k: options.k,
+        standardize: options.standardize,
+        jitter_scale: options.jitter_scale,
+        jitter_seed: options.jitter_seed,
+    };
+    ksg::describe_neighbors(&mut estimate, x, y, &settings);
     // For Y = X the joint neighbors lie on the diagonal at the marginal distances, so the
     // three entropies leave ψ(N) − ψ(k), the KSG1 ceiling.
     estimate.set_ceiling(nats_to_bits(digamma_int(n) - digamma_int(options.k)));

@@ -18,8 +18,8 @@
 //! saturates there, and such an estimate is flagged `saturated`. The bias grows with the
 //! dimension. Columns are standardized first by default, because the max-norm mixes the scales
 //! of X and Y while MI does not depend on them. Ties are broken by a tiny seeded jitter (see
-//! [`crate::input`]); copies of rows still look like local dependence to any nearest-neighbor
-//! estimator, which the `duplicate_rows` warning points out.
+//! [`crate::input`]). Copies of rows still look like local dependence to any nearest-neighbor
+//! estimator, so a warning reports them.
 
 use ndarray::{ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
@@ -108,15 +108,13 @@ pub fn ksg(x: ArrayView2<f64>, y: ArrayView2<f64>, options: &KsgOptions) -> Resu
 
     let raw_nats = ksg_nats(x, y, options)?;
     let mut estimate = Estimate::from_nats(name, Quantity::MutualInformation, raw_nats, n);
-    let duplicates = input::duplicate_rows(x, y);
-    estimate.details.k = Some(options.k);
-    estimate.details.dims_x = Some(x.ncols());
-    estimate.details.dims_y = Some(y.ncols());
-    estimate.details.standardized = Some(options.standardize);
-    estimate.details.jitter_scale = Some(options.jitter_scale);
-    estimate.details.jitter_seed = Some(options.jitter_seed);
-    estimate.details.duplicate_rows = Some(duplicates);
-    add_neighbor_warnings(&mut estimate, x, y, duplicates, options.jitter_scale);
+    let settings = NeighborSettings {
+        k: options.k,
+        standardize: options.standardize,
+        jitter_scale: options.jitter_scale,
+        jitter_seed: options.jitter_seed,
+    };
+    describe_neighbors(&mut estimate, x, y, &settings);
     estimate.set_ceiling(nats_to_bits(ceiling_nats(n, options.k)));
     tracing::debug!(
         estimator = name,
@@ -233,15 +231,32 @@ pub(crate) fn digamma_int(m: usize) -> f64 {
     statrs::function::gamma::digamma(m as f64)
 }
 
-/// Adds warnings that apply to every nearest-neighbor estimator.
-pub(crate) fn add_neighbor_warnings(
+/// Settings that every nearest-neighbor MI estimator records.
+pub(crate) struct NeighborSettings {
+    pub k: usize,
+    pub standardize: bool,
+    pub jitter_scale: f64,
+    pub jitter_seed: u64,
+}
+
+/// Records the settings and adds the warnings that apply to every nearest-neighbor estimator.
+pub(crate) fn describe_neighbors(
     estimate: &mut Estimate,
     x: ArrayView2<f64>,
     y: ArrayView2<f64>,
-    duplicates: usize,
-    jitter_scale: f64,
+    settings: &NeighborSettings,
 ) {
     let n = x.nrows();
+    let duplicates = input::duplicate_rows(x, y);
+    let jitter_scale = settings.jitter_scale;
+    let details = &mut estimate.details;
+    details.k = Some(settings.k);
+    details.dims_x = Some(x.ncols());
+    details.dims_y = Some(y.ncols());
+    details.standardized = Some(settings.standardize);
+    details.jitter_scale = Some(jitter_scale);
+    details.jitter_seed = Some(settings.jitter_seed);
+    details.duplicate_rows = Some(duplicates);
     if duplicates > 0 {
         let handling = if jitter_scale > 0.0 {
             "ties were broken by the seeded jitter, but copies of rows still look like local \

@@ -7,7 +7,7 @@
 //!
 //! Every distance that decides a count is computed here as max_c |a_c − b_c|, from the same
 //! coordinates with the same floating-point operations, so "strictly closer than ε" gives the
-//! same answer for the joint search and the marginal counts. Neighbors tied at the k-th distance
+//! same result for the joint search and the marginal counts. Neighbors tied at the k-th distance
 //! are ordered by row index, so the neighbor sets do not depend on the tree layout or the
 //! thread count. Work is split into chunks of [`CHUNK`] rows whatever the thread count.
 
@@ -70,6 +70,11 @@ pub(crate) fn nearest(points: ArrayView2<f64>, k: usize) -> Vec<u32> {
     if d <= MAX_TREE_DIM {
         with_dim!(d, nearest_tree(&points, k))
     } else {
+        tracing::debug!(
+            dims = d,
+            rows = points.nrows(),
+            "brute-force neighbor search: a k-d tree gains nothing above {MAX_TREE_DIM} dimensions"
+        );
         nearest_brute(&points, k)
     }
 }
@@ -190,9 +195,14 @@ pub(crate) fn count_within(points: ArrayView2<f64>, radii: &[f64], strict: bool)
 }
 
 fn count_within_sorted(points: ArrayView2<f64>, radii: &[f64], strict: bool) -> Vec<u32> {
-    let values: Vec<f64> = points.column(0).to_vec();
-    let mut sorted = values.clone();
-    sorted.sort_by(f64::total_cmp);
+    let values = points.column(0);
+    let mut order: Vec<u32> = (0..values.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| values[a as usize].total_cmp(&values[b as usize]));
+    let sorted: Vec<f64> = order.iter().map(|&i| values[i as usize]).collect();
+    let mut position = vec![0usize; values.len()];
+    for (p, &i) in order.iter().enumerate() {
+        position[i as usize] = p;
+    }
     let mut out = vec![0u32; values.len()];
     out.par_chunks_mut(CHUNK)
         .enumerate()
@@ -201,20 +211,41 @@ fn count_within_sorted(points: ArrayView2<f64>, radii: &[f64], strict: bool) -> 
                 let i = c * CHUNK + offset;
                 let (v, r) = (values[i], radii[i]);
                 let inside = |distance: f64| if strict { distance < r } else { distance <= r };
-                // Below v, the distance v − s shrinks as s grows; above v, s − v grows with s.
-                // Both are monotone in s under floating-point subtraction, so binary search on
-                // the exact predicate counts exactly.
-                let split = sorted.partition_point(|&s| s < v);
-                let below = &sorted[..split];
-                let first_inside = below.partition_point(|&s| !inside(v - s));
-                let above = &sorted[split..];
-                let past_inside = above.partition_point(|&s| inside(s - v));
-                let total = (below.len() - first_inside) + past_inside;
-                // Row i itself is among `above` (distance 0) whenever 0 is inside.
-                *count = (total - usize::from(inside(0.0))) as u32;
+                if !inside(0.0) {
+                    *count = 0;
+                    continue;
+                }
+                // The distance |s − v| grows monotonically away from v in sorted order (also
+                // under floating-point subtraction), so the rows inside form one run around
+                // row i's own position; gallop outward from it to find the run's ends.
+                let p = position[i];
+                let left = p - gallop(p, |step| inside(v - sorted[p - step]));
+                let right = p + gallop(sorted.len() - 1 - p, |step| inside(sorted[p + step] - v));
+                *count = (right - left) as u32;
             }
         });
     out
+}
+
+/// Returns the largest `step` in 0..=limit with `inside(step)` true, for a predicate that is
+/// true at 0 and then false from some step on, by exponential then binary search.
+fn gallop(limit: usize, inside: impl Fn(usize) -> bool) -> usize {
+    let mut good = 0;
+    let mut probe = 1;
+    while probe <= limit && inside(probe) {
+        good = probe;
+        probe *= 2;
+    }
+    let mut bad = probe.min(limit + 1);
+    while bad - good > 1 {
+        let middle = good + (bad - good) / 2;
+        if inside(middle) {
+            good = middle;
+        } else {
+            bad = middle;
+        }
+    }
+    good
 }
 
 fn count_within_tree<const D: usize>(

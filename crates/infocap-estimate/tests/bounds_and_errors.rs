@@ -62,7 +62,8 @@ fn pairwise_bounds_limits() {
     assert!((bounds.upper_bits - 3.0).abs() < 1e-12);
     let same = Array2::<f64>::ones((8, 3));
     let bounds = pairwise_bounds(same.view(), 1.0).unwrap();
-    assert!(bounds.lower_bits.abs() < 1e-12 && bounds.upper_bits.abs() < 1e-12);
+    assert!(bounds.lower_bits.abs() < 1e-12);
+    assert!(bounds.upper_bits.abs() < 1e-12);
 }
 
 #[test]
@@ -160,7 +161,7 @@ fn constant_column_is_rejected_by_continuous_estimators() {
             "{kind}"
         );
     }
-    // Binning puts a dead unit into one bin and says so.
+    // Binning puts a dead unit into one bin and warns.
     let options = Options {
         interval: IntervalOptions::none(),
         ..Options::default()
@@ -222,7 +223,7 @@ fn empty_input_is_rejected() {
 fn singular_covariance_says_infinite_or_undefined() {
     let (x, _) = independent(100, 2, 1, 9);
     // Y = 2 x0 − x1 + 1 is a linear function of X: infinite MI.
-    let y = (&x.column(0) * 2.0 - &x.column(1) + 1.0)
+    let y = (&x.column(0) * 2.0 - x.column(1) + 1.0)
         .insert_axis(ndarray::Axis(1))
         .to_owned();
     let error = gaussian_mi(x.view(), y.view(), &IntervalOptions::none()).unwrap_err();

@@ -1,9 +1,9 @@
 //! Every estimator against closed-form values.
 //!
-//! Tolerances for sampled estimates are absolute, in bits, and sized as (known bias at this N)
-//! + 3 × (standard deviation across seeds at this N), both measured over 8 seeds. The data are
-//! drawn from fixed seeds, so each test is deterministic; the tolerance says how far from the
-//! truth an estimate may be before the estimator counts as broken.
+//! Tolerances for sampled estimates are absolute, in bits: the known bias at this N plus three
+//! standard deviations across seeds at this N, both measured over 8 seeds. The data are drawn
+//! from fixed seeds, so each test is deterministic. The tolerance is how far from the truth an
+//! estimate may be before the estimator counts as broken.
 
 mod common;
 
@@ -171,7 +171,7 @@ fn student_t_heavy_tails_bias_is_pinned() {
         nats_to_bits(0.1931) - 0.12,
         0.06,
     );
-    // The Gaussian estimator sees only correlation, which is 0 here; with infinite variance
+    // The Gaussian estimator measures only correlation, which is 0 here. With infinite variance
     // (nu = 2) the sample correlations stay noisy, so it returns a few hundredths of a bit.
     let gaussian = raw_bits(EstimatorKind::Gaussian, x.view(), y.view());
     assert!(

@@ -178,14 +178,17 @@ fn binned_values_outside_preset_range_stay_in_range() {
     };
     let binned = bin_columns(x.view(), &options).unwrap();
     let unit = &binned.report.units[0];
-    assert!(unit.low <= -3.0 && unit.high >= 3.0, "{unit:?}");
+    assert!(unit.low <= -3.0, "{unit:?}");
+    assert!(unit.high >= 3.0, "{unit:?}");
     assert!((unit.high - unit.low) / unit.bins as f64 - 0.2 < 1e-12);
     let indices = binned.indices.column(0).to_vec();
     // Ordered values get non-decreasing bins, and -3, -1.5, 1.5, 3 each get their own bin
     // instead of being clipped into the edge bins of (−1, 1).
     assert!(indices.windows(2).all(|w| w[0] <= w[1]), "{indices:?}");
-    assert!(indices[0] < indices[1] && indices[1] < indices[2]);
-    assert!(indices[7] < indices[8] && indices[8] < indices[9]);
+    assert!(indices[0] < indices[1], "{indices:?}");
+    assert!(indices[1] < indices[2], "{indices:?}");
+    assert!(indices[7] < indices[8], "{indices:?}");
+    assert!(indices[8] < indices[9], "{indices:?}");
     assert_eq!(binned.outside_preset.map(|o| o.0), Some(4));
     // The estimate of I(X;X) counts all 10 distinct bins: log2 10 bits, and warns.
     let estimate = binned_mi(x.view(), x.view(), &options).unwrap();
@@ -256,8 +259,8 @@ fn every_estimate_carries_an_interval() {
 
 #[test]
 fn interval_covers_truth_for_gaussian_pairs() {
-    // Over 20 seeds a 95% interval should miss the truth about once; more than 4 misses
-    // (probability below 2% for a calibrated interval) means the interval is too narrow.
+    // Over 20 seeds a 95% interval should miss the truth about once. More than 4 misses has
+    // probability below 2% for a calibrated interval, so it means the interval is too narrow.
     let truth = 0.5963;
     let misses = (0..20)
         .filter(|&seed| {
