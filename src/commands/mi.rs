@@ -42,9 +42,6 @@ pub struct Args {
     #[arg(long, default_value_t = 3)]
     pub k: usize,
 
-    #[command(flatten)]
-    pub binning: Box<BinArgs>,
-
     /// Keep only rows where COLUMN equals VALUE; repeat to require several.
     #[arg(long = "where", value_name = "COLUMN=VALUE")]
     pub filters: Vec<String>,
@@ -76,6 +73,9 @@ pub struct Args {
     /// Add the estimation time in seconds (`elapsed_seconds`) to the output.
     #[arg(long)]
     pub timing: bool,
+
+    #[command(flatten)]
+    pub binning: Box<BinArgs>,
 }
 
 /// Interval methods on the command line.
