@@ -196,11 +196,13 @@ pub(crate) fn count_within(points: ArrayView2<f64>, radii: &[f64], strict: bool)
 
 fn count_within_sorted(points: ArrayView2<f64>, radii: &[f64], strict: bool) -> Vec<u32> {
     let values = points.column(0);
-    let mut order: Vec<u32> = (0..values.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| values[a as usize].total_cmp(&values[b as usize]));
-    let sorted: Vec<f64> = order.iter().map(|&i| values[i as usize]).collect();
+    // Sorting (value, row) pairs keeps the keys next to each other in memory; the row index
+    // breaks ties, so the order is fully determined and the parallel sort is reproducible.
+    let mut pairs: Vec<(f64, u32)> = values.iter().zip(0u32..).map(|(&v, i)| (v, i)).collect();
+    pairs.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let sorted: Vec<f64> = pairs.iter().map(|p| p.0).collect();
     let mut position = vec![0usize; values.len()];
-    for (p, &i) in order.iter().enumerate() {
+    for (p, &(_, i)) in pairs.iter().enumerate() {
         position[i as usize] = p;
     }
     let mut out = vec![0u32; values.len()];
