@@ -17,8 +17,8 @@
 //! toward 0 for large I, because they cannot see more than about ψ(N) − ψ(k) nats: I(X;X)
 //! saturates there, and such an estimate is flagged `saturated`. The bias grows with the
 //! dimension. Columns are standardized first by default, because the max-norm mixes the scales
-//! of X and Y while MI does not depend on them. Ties are broken by a tiny seeded jitter (see
-//! [`crate::input`]). Copies of rows still look like local dependence to any nearest-neighbor
+//! of X and Y while MI does not depend on them. Ties are broken by seeded uniform jitter of
+//! half-width 1e-10 of each column's scale ([`crate::DEFAULT_JITTER_SCALE`]). Copies of rows still look like local dependence to any nearest-neighbor
 //! estimator, so a warning reports them.
 
 use ndarray::{ArrayView2, Axis};

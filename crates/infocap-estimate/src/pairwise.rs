@@ -12,7 +12,7 @@
 //! Both lie in [0, ln N]. All distances come from one matrix product per block of rows,
 //! Dᵢⱼ = ‖μᵢ‖² + ‖μⱼ‖² − 2 μᵢ·μⱼ, after centering the means to limit cancellation. The inner sum
 //! is a log-sum-exp whose largest term is exp(0) = 1 at j = i, so it neither overflows nor
-//! underflows to ln 0. Rows are processed in blocks of [`BLOCK`] and reduced in row order, so
+//! underflows to ln 0. Rows are processed in blocks of 512 and reduced in row order, so
 //! the result does not depend on the thread count.
 
 use ndarray::{Array1, ArrayView2, Axis, s};
