@@ -259,17 +259,21 @@ impl Summary {
             "column", "type", "min", "max", "mean"
         );
         for line in &lines {
-            let _ = writeln!(
-                out,
+            let integral = matches!(line.dtype, "i64" | "bool");
+            let bound = |value: Option<f64>| match value {
+                Some(v) if integral => format!("{v:.0}"),
+                other => format_number(other),
+            };
+            let text = format!(
                 "  {:width$}  {:4}  {:>11}  {:>11}  {:>11}  {}",
                 line.name,
                 line.dtype,
-                format_number(line.min),
-                format_number(line.max),
+                bound(line.min),
+                bound(line.max),
                 format_number(line.mean),
                 line.extra
-            )
-            .map(|_| ());
+            );
+            let _ = writeln!(out, "{}", text.trim_end());
         }
         for (key, value) in &self.metadata {
             let _ = writeln!(out, "  metadata {key} = {value}");
@@ -299,7 +303,10 @@ impl Summary {
                 let params: Vec<String> = truth
                     .params
                     .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
+                    .map(|(k, v)| match v {
+                        serde_json::Value::String(text) => format!("{k}={text}"),
+                        other => format!("{k}={other}"),
+                    })
                     .collect();
                 let _ = writeln!(out, "  params: {}", params.join(", "));
             }

@@ -405,7 +405,7 @@ fn level_channel_monte_carlo(
     let levels = 1usize << digits;
     let window = (levels as f64).min(1.0 + 10.0 * noise);
     let draws_per_chunk =
-        ((1u64 << 26) as f64 / window / MONTE_CARLO_CHUNKS as f64).clamp(256.0, 4096.0) as usize;
+        ((1u64 << 28) as f64 / window / MONTE_CARLO_CHUNKS as f64).clamp(256.0, 65_536.0) as usize;
     let top = (levels - 1) as f64;
     let variance = noise * noise;
     let parts = chunks::monte_carlo(seed, purpose, MONTE_CARLO_CHUNKS, |rng| {
@@ -445,9 +445,19 @@ fn label_conditional_entropy(
         .map(|j| (embedding.digits[j], (m - 1 - j) / d + 1))
         .collect();
     let enumerate = !matches!(rule, LabelRule::Parity { .. });
-    let cost = if enumerate { (m << m) as f64 } else { m as f64 };
+    // Work per draw: the level window of each involved coordinate, plus the enumeration.
+    let max_levels = involved
+        .iter()
+        .map(|&(g, _)| 1usize << g)
+        .max()
+        .unwrap_or(2);
+    let window = (max_levels as f64).min(1.0 + 10.0 * noise);
+    let mut cost = involved.len() as f64 * window;
+    if enumerate {
+        cost += (m << m) as f64;
+    }
     let draws_per_chunk =
-        ((1u64 << 28) as f64 / cost / MONTE_CARLO_CHUNKS as f64).clamp(32.0, 1024.0) as usize;
+        ((1u64 << 27) as f64 / cost / MONTE_CARLO_CHUNKS as f64).clamp(4.0, 1024.0) as usize;
     let variance = noise * noise;
     let parts = chunks::monte_carlo(seed, LABEL_PURPOSE, MONTE_CARLO_CHUNKS, |rng| {
         let mut posteriors: Vec<Vec<f64>> =
