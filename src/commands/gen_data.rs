@@ -151,7 +151,7 @@ fn create_parent(out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One line: what was written where, and the primary truth.
+/// Formats the one-line report of what was written where, with the primary truth.
 fn written_summary(data: &infocap_data::Dataset, out: &Path, format: Format) -> String {
     let mut columns = vec![format!("{} x", data.x.ncols())];
     if let Some(y) = &data.y {

@@ -35,7 +35,7 @@ pub fn bits_to_nats(bits: f64) -> f64 {
 /// # Errors
 /// When `dim_x` leaves X or Y empty, when C_XX or C_YY is not positive definite, and when the
 /// joint covariance is singular while both blocks are not: then Y is a deterministic linear
-/// function of X and I(X;Y) is infinite, which the message says.
+/// function of X and I(X;Y) is infinite, which the message states.
 pub fn gaussian_mi_nats(cov: ArrayView2<f64>, dim_x: usize) -> Result<f64> {
     let dim = cov.nrows();
     if cov.ncols() != dim {

@@ -1,6 +1,6 @@
 //! Data-set folders: the data file(s) and `truth.json`, written atomically and read back.
 //!
-//! A folder holds `data.parquet` or `data.csv` with columns `x0..`, `y0..`, `label` and
+//! A folder contains `data.parquet` or `data.csv` with columns `x0..`, `y0..`, `label` and
 //! `symbol` as the data set has them, or, in NPY format, `x.npy`, `y.npy`, `label.npy` and
 //! `symbol.npy` (f64 matrices in C order, i64 and u64 vectors). `truth.json` holds the ground
 //! truth of generated data; Parquet files also carry it in their footer under
@@ -21,7 +21,7 @@ use crate::truth::Truth;
 /// File name of the ground-truth sidecar.
 pub const TRUTH_FILE: &str = "truth.json";
 
-/// Parquet footer key that holds the truth as JSON.
+/// Parquet footer key of the truth, stored as JSON.
 pub const TRUTH_METADATA_KEY: &str = "infocap_truth";
 
 /// Format names as written on the command line.
@@ -203,28 +203,24 @@ pub fn read_npy_matrix(path: &Path) -> Result<Array2<f64>> {
 
 /// Reads a 1-D NPY vector of integers (i64, i32, u64, u8) as u64.
 fn read_npy_integers(path: &Path) -> Result<Vec<u64>> {
-    if let Ok(values) = Array1::<i64>::read_npy(open_npy(path)?) {
-        return values
-            .iter()
-            .map(|&v| {
+    let non_negative = |values: Vec<i64>| -> Result<Vec<u64>> {
+        values
+            .into_iter()
+            .map(|v| {
                 u64::try_from(v).map_err(|_| {
                     DataError::format(path, format!("value {v} is negative; expected 0, 1, ..."))
                 })
             })
-            .collect();
+            .collect()
+    };
+    if let Ok(values) = Array1::<i64>::read_npy(open_npy(path)?) {
+        return non_negative(values.to_vec());
     }
     if let Ok(values) = Array1::<u64>::read_npy(open_npy(path)?) {
         return Ok(values.to_vec());
     }
     if let Ok(values) = Array1::<i32>::read_npy(open_npy(path)?) {
-        return values
-            .iter()
-            .map(|&v| {
-                u64::try_from(v).map_err(|_| {
-                    DataError::format(path, format!("value {v} is negative; expected 0, 1, ..."))
-                })
-            })
-            .collect();
+        return non_negative(values.iter().map(|&v| i64::from(v)).collect());
     }
     match Array1::<u8>::read_npy(open_npy(path)?) {
         Ok(values) => Ok(values.iter().map(|&v| u64::from(v)).collect()),

@@ -35,7 +35,7 @@ pub struct ColumnSummary {
     pub distinct: Option<usize>,
 }
 
-/// What `infocap inspect` reports about a file or folder.
+/// Report of `infocap inspect` on a file or folder.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     pub path: String,

@@ -37,7 +37,7 @@ pub(crate) fn structure_rng(seed: u64, purpose: u64) -> ChaCha8Rng {
     rng
 }
 
-/// Which outputs a family produces and their widths.
+/// Widths of the outputs a family produces.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Layout {
     pub x_dim: usize,

@@ -84,60 +84,7 @@ fn sample(params: &mut ValidParams, n: usize, seed: u64) -> Result<Generated> {
             ),
         ));
     }
-    let (cov, nats, formula) = match structure.as_str() {
-        "dense" => {
-            let nats = equicorrelated_gaussian_mi_nats(dim_x, dim_y, rho).ok_or_else(|| {
-                DataError::invalid(
-                    "rho",
-                    rho,
-                    format!(
-                        "the dense covariance of {dim} coordinates is positive definite only for \
-                         rho in ({:.4}, 1); raise rho or use structure = paired",
-                        -1.0 / (dim as f64 - 1.0)
-                    ),
-                )
-            })?;
-            let mut cov = Array2::from_elem((dim, dim), rho);
-            cov.diag_mut().fill(1.0);
-            let formula = "0.5 (ln det C_XX + ln det C_YY - ln det C) with \
-                           det((1 - rho) I_d + rho 11^T) = (1 - rho)^(d-1) (1 + (d-1) rho)";
-            (cov, nats, formula.to_string())
-        }
-        "paired" => {
-            let pairs = dim_x.min(dim_y);
-            let mut cov = Array2::<f64>::eye(dim);
-            for i in 0..pairs {
-                cov[(i, dim_x + i)] = rho;
-                cov[(dim_x + i, i)] = rho;
-            }
-            let formula = format!("-({pairs}/2) ln(1 - rho^2): {pairs} independent pairs");
-            (cov, paired_gaussian_mi_nats(pairs, rho), formula)
-        }
-        _ => {
-            let rows = params.matrix("cov").ok_or_else(|| {
-                DataError::invalid(
-                    "cov",
-                    "missing",
-                    "structure = custom needs the covariance, such as \
-                     --set 'cov=[[1, 0.5], [0.5, 1]]' with dim_x and dim_y adding up to its size",
-                )
-            })?;
-            if rows.len() != dim || rows.iter().any(|row| row.len() != dim) {
-                return Err(DataError::invalid(
-                    "cov",
-                    format!("{}x{} matrix", rows.len(), rows[0].len()),
-                    format!(
-                        "dim_x + dim_y = {dim}, so cov must be {dim}x{dim}; \
-                         set dim_x and dim_y to split the matrix"
-                    ),
-                ));
-            }
-            let cov = Array2::from_shape_fn((dim, dim), |(i, j)| rows[i][j]);
-            let nats = gaussian_mi_nats(cov.view(), dim_x)?;
-            let formula = "0.5 (ln det C_XX + ln det C_YY - ln det C), Cholesky log-determinants";
-            (cov, nats, formula.to_string())
-        }
-    };
+    let (cov, nats, formula) = covariance(params, &structure, dim_x, dim_y, rho)?;
     let factor = linalg::cholesky(cov.view())?;
     let layout = Layout {
         x_dim: dim_x,
@@ -165,6 +112,72 @@ fn sample(params: &mut ValidParams, n: usize, seed: u64) -> Result<Generated> {
         ),
         others: Vec::new(),
     })
+}
+
+/// Builds the covariance of (X, Y) for `structure` and returns it with I(X;Y) in nats and the
+/// formula used.
+fn covariance(
+    params: &ValidParams,
+    structure: &str,
+    dim_x: usize,
+    dim_y: usize,
+    rho: f64,
+) -> Result<(Array2<f64>, f64, String)> {
+    let dim = dim_x + dim_y;
+    match structure {
+        "dense" => {
+            let nats = equicorrelated_gaussian_mi_nats(dim_x, dim_y, rho).ok_or_else(|| {
+                DataError::invalid(
+                    "rho",
+                    rho,
+                    format!(
+                        "the dense covariance of {dim} coordinates is positive definite only for \
+                         rho in ({:.4}, 1); raise rho or use structure = paired",
+                        -1.0 / (dim as f64 - 1.0)
+                    ),
+                )
+            })?;
+            let mut cov = Array2::from_elem((dim, dim), rho);
+            cov.diag_mut().fill(1.0);
+            let formula = "0.5 (ln det C_XX + ln det C_YY - ln det C) with \
+                           det((1 - rho) I_d + rho 11^T) = (1 - rho)^(d-1) (1 + (d-1) rho)";
+            Ok((cov, nats, formula.to_string()))
+        }
+        "paired" => {
+            let pairs = dim_x.min(dim_y);
+            let mut cov = Array2::<f64>::eye(dim);
+            for i in 0..pairs {
+                cov[(i, dim_x + i)] = rho;
+                cov[(dim_x + i, i)] = rho;
+            }
+            let formula = format!("-({pairs}/2) ln(1 - rho^2): {pairs} independent pairs");
+            Ok((cov, paired_gaussian_mi_nats(pairs, rho), formula))
+        }
+        _ => {
+            let rows = params.matrix("cov").ok_or_else(|| {
+                DataError::invalid(
+                    "cov",
+                    "missing",
+                    "structure = custom needs the covariance, such as \
+                     --set 'cov=[[1, 0.5], [0.5, 1]]' with dim_x and dim_y adding up to its size",
+                )
+            })?;
+            if rows.len() != dim || rows.iter().any(|row| row.len() != dim) {
+                return Err(DataError::invalid(
+                    "cov",
+                    format!("{}x{} matrix", rows.len(), rows[0].len()),
+                    format!(
+                        "dim_x + dim_y = {dim}, so cov must be {dim}x{dim}; \
+                         set dim_x and dim_y to split the matrix"
+                    ),
+                ));
+            }
+            let cov = Array2::from_shape_fn((dim, dim), |(i, j)| rows[i][j]);
+            let nats = gaussian_mi_nats(cov.view(), dim_x)?;
+            let formula = "0.5 (ln det C_XX + ln det C_YY - ln det C), Cholesky log-determinants";
+            Ok((cov, nats, formula.to_string()))
+        }
+    }
 }
 
 #[cfg(test)]

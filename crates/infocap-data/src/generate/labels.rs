@@ -1,8 +1,8 @@
 //! Label rules on hidden bits, shared by `hidden-bits` and `patterns`.
 //!
-//! A rule reads the first m bits of a symbol: one bit, their parity, their majority (more ones
-//! than zeros; a tie gives 0), or a seeded random lookup table from the 2^m patterns to C
-//! classes. Under uniform bits the label distribution is known exactly, so H(Y) is exact.
+//! A rule reads the first m bits of a symbol and returns one bit, their parity, their majority
+//! (more ones than zeros, so a tie gives 0), or the class of a seeded random lookup table from
+//! the 2^m patterns to C classes. Under uniform bits the label distribution is known exactly, so H(Y) is exact.
 
 use rand::Rng;
 use statrs::function::gamma::ln_gamma;

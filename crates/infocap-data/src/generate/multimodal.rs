@@ -29,12 +29,7 @@ pub(crate) const SPEC: FamilySpec = FamilySpec {
         ParamSpec {
             name: "spread",
             default: ParamDefault::Float(1.0),
-            kind: ParamKind::Float {
-                min: 0.0,
-                max: f64::INFINITY,
-                min_open: true,
-                max_open: true,
-            },
+            kind: ParamKind::POSITIVE,
             help: "distance between neighbouring modes",
         },
         ParamSpec {
@@ -46,12 +41,7 @@ pub(crate) const SPEC: FamilySpec = FamilySpec {
         ParamSpec {
             name: "noise",
             default: ParamDefault::Float(0.0),
-            kind: ParamKind::Float {
-                min: 0.0,
-                max: f64::INFINITY,
-                min_open: false,
-                max_open: true,
-            },
+            kind: ParamKind::NON_NEGATIVE,
             help: "standard deviation of Gaussian noise added to Y",
         },
     ],

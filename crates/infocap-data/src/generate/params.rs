@@ -1,7 +1,7 @@
 //! Generator parameters: raw values from a recipe, the command line or code, and their
 //! validation against a family's parameter specs.
 //!
-//! [`Params`] holds whatever the user wrote. [`FamilySpec::validate`](super::FamilySpec)
+//! [`Params`] contains whatever the user wrote. [`FamilySpec::validate`](super::FamilySpec)
 //! checks it once against the family's [`ParamSpec`]s and returns [`ValidParams`], with every
 //! default filled in, which the generators read without further checks.
 
@@ -249,6 +249,22 @@ pub enum ParamKind {
 }
 
 impl ParamKind {
+    /// A number >= 0, such as a noise level.
+    pub const NON_NEGATIVE: ParamKind = ParamKind::Float {
+        min: 0.0,
+        max: f64::INFINITY,
+        min_open: false,
+        max_open: true,
+    };
+
+    /// A number > 0, such as a width.
+    pub const POSITIVE: ParamKind = ParamKind::Float {
+        min: 0.0,
+        max: f64::INFINITY,
+        min_open: true,
+        max_open: true,
+    };
+
     /// Describes the valid values, for help and error messages.
     pub fn describe(&self) -> String {
         match *self {
@@ -352,7 +368,7 @@ pub enum ParamDefault {
     Int(i64),
     Float(f64),
     Text(&'static str),
-    /// Computed by the generator from other parameters; the text says how (such as "k").
+    /// Computed by the generator from other parameters, as the text describes (such as "k").
     Derived(&'static str),
 }
 

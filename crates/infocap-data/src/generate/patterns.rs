@@ -6,8 +6,8 @@
 //!
 //! Rows: by default N = 2^n and every pattern appears once, in seeded random order. For other
 //! N the rows run through fresh seeded permutations of all patterns one after another, so each
-//! pattern appears ⌊N/2^n⌋ or ⌈N/2^n⌉ times; the truth still refers to the uniform
-//! distribution over all patterns, which the rows match exactly only when 2^n divides N.
+//! pattern appears ⌊N/2^n⌋ or ⌈N/2^n⌉ times. The truth still refers to the uniform
+//! distribution over all patterns, and the rows match it exactly only when 2^n divides N.
 
 use rand::seq::SliceRandom;
 

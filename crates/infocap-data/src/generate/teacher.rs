@@ -1,7 +1,7 @@
 //! `teacher`: labels from a seeded random teacher network, each flipped with probability p.
 //!
-//! X ~ N(0, I_dim); the clean label is argmax of tanh(x W1 + b1) W2 with Gaussian weights
-//! (W1 of variance 1/dim, b1 of variance 0.1, W2 of variance 1/hidden); with probability p it
+//! X ~ N(0, I_dim). The clean label is argmax of tanh(x W1 + b1) W2 with Gaussian weights
+//! (W1 of variance 1/dim, b1 of variance 0.1, W2 of variance 1/hidden). With probability p it
 //! is replaced by one of the other C − 1 classes, uniformly. Then
 //! H(Y|X) = H2(p) + p log2(C − 1) exactly, and I(X;Y) = H(Y) − H(Y|X), where H(Y) comes from
 //! the label marginal r_c = q_c (1 − p) + (1 − q_c) p / (C − 1) and q, the clean-label
@@ -232,7 +232,8 @@ mod tests {
         assert!((conditional.bits - expected).abs() < 1e-12);
         let label_entropy = &truth.others[1];
         assert!((truth.primary.bits - (label_entropy.bits - expected)).abs() < 1e-12);
-        assert!(truth.primary.stderr_bits > 0.0 && truth.primary.stderr_bits < 0.01);
+        assert!(truth.primary.stderr_bits > 0.0);
+        assert!(truth.primary.stderr_bits < 0.01);
     }
 
     #[test]
