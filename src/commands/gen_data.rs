@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use infocap_data::generate::{self, Params, Recipe};
+use infocap_data::generate::{self, FamilySpec, Params, Recipe, ValidParams};
 use infocap_data::{DataError, Format, write_dataset};
 
 use crate::GlobalArgs;
@@ -74,6 +74,43 @@ pub fn run(args: Args, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
+    let Request {
+        spec,
+        params,
+        n,
+        seed,
+        format,
+        out,
+    } = resolve(&args)?;
+    if !args.force && out.symlink_metadata().is_ok() {
+        return Err(DataError::OutputExists { path: out }.into());
+    }
+    let mut data = spec.generate_valid(&params, n, seed)?;
+    if let (Some(truth), Some(path)) = (data.truth.as_mut(), &args.recipe) {
+        truth.recipe = Some(path.display().to_string());
+    }
+    create_parent(&out)?;
+    write_dataset(&data, &out, format, args.force)?;
+    writeln!(
+        std::io::stdout().lock(),
+        "{}",
+        written_summary(&data, &out, format)
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A generation request with recipe values and flags merged and checked.
+struct Request {
+    spec: &'static FamilySpec,
+    params: ValidParams,
+    n: usize,
+    seed: u64,
+    format: Format,
+    out: PathBuf,
+}
+
+/// Merges the family defaults, the recipe and the flags, in increasing priority.
+fn resolve(args: &Args) -> anyhow::Result<Request> {
     let recipe = args.recipe.as_deref().map(Recipe::from_path).transpose()?;
     let family_name = match (&args.family, &recipe) {
         (Some(flag), Some(recipe)) if *flag != recipe.family => anyhow::bail!(
@@ -121,21 +158,14 @@ pub fn run(args: Args, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     tracing::debug!(family = spec.name, n, seed, format = format.name(), out = %out.display(),
         recipe = ?args.recipe, "resolved generation request");
 
-    if !args.force && out.symlink_metadata().is_ok() {
-        return Err(DataError::OutputExists { path: out }.into());
-    }
-    let mut data = spec.generate_valid(&valid, n, seed)?;
-    if let (Some(truth), Some(path)) = (data.truth.as_mut(), &args.recipe) {
-        truth.recipe = Some(path.display().to_string());
-    }
-    create_parent(&out)?;
-    write_dataset(&data, &out, format, args.force)?;
-    writeln!(
-        std::io::stdout().lock(),
-        "{}",
-        written_summary(&data, &out, format)
-    )?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Request {
+        spec,
+        params: valid,
+        n,
+        seed,
+        format,
+        out,
+    })
 }
 
 /// Creates the missing parent folders of `out`.

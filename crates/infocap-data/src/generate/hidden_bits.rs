@@ -400,7 +400,7 @@ fn level_channel_monte_carlo(
     let levels = 1usize << digits;
     let window = (levels as f64).min(1.0 + 10.0 * noise);
     let draws_per_chunk =
-        ((1u64 << 28) as f64 / window / MONTE_CARLO_CHUNKS as f64).clamp(256.0, 65_536.0) as usize;
+        ((1u64 << 28) as f64 / window / MONTE_CARLO_CHUNKS as f64).clamp(256.0, 16_384.0) as usize;
     let top = (levels - 1) as f64;
     let variance = noise * noise;
     let parts = chunks::monte_carlo(seed, purpose, MONTE_CARLO_CHUNKS, |rng| {

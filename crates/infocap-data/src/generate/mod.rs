@@ -329,6 +329,26 @@ mod tests {
     }
 
     #[test]
+    fn thread_count_does_not_change_output() {
+        let cases = [
+            ("hidden-bits", Params::new().with("k", 6).with("noise", 0.5)),
+            ("teacher", Params::new()),
+            ("student-t", Params::new().with("transform_x", "spiral")),
+            ("patterns", Params::new().with("bits", 10)),
+        ];
+        for (name, params) in cases {
+            let run = |threads: usize| {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                pool.install(|| generate(name, &params, 9000, 4).unwrap())
+            };
+            assert_eq!(run(1), run(2), "{name}");
+        }
+    }
+
+    #[test]
     fn every_family_has_helpful_params() {
         for family in families() {
             assert!(!family.description.is_empty());
