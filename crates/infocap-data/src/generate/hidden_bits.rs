@@ -687,6 +687,25 @@ mod tests {
     }
 
     #[test]
+    fn noisy_parity_on_levels_agrees_with_enumeration() {
+        // k = 5 in d = 2: coordinate 0 stores bits 0, 2, 4 and coordinate 1 bits 1, 3, so the
+        // label bits 0..3 share coordinate 0.
+        let embedding = Embedding::new(5, 2, 1).unwrap();
+        let parity = LabelRule::Parity { bits: 3 };
+        let table = (0..8u32).map(|z| (z.count_ones() % 2) as usize).collect();
+        let lookup = LabelRule::Lookup {
+            bits: 3,
+            table,
+            classes: 2,
+        };
+        let (a, _, _) = label_conditional_entropy(&embedding, &parity, 1.2, 5);
+        let (b, _, _) = label_conditional_entropy(&embedding, &lookup, 1.2, 5);
+        assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+        assert!(a > 0.0, "{a}");
+        assert!(a < 1.0, "{a}");
+    }
+
+    #[test]
     fn noise_free_label_information_is_label_entropy() {
         let params = Params::new()
             .with("k", 10)
