@@ -105,18 +105,26 @@ impl DataError {
     }
 }
 
-/// Returns the candidate closest to `name` by Jaro-Winkler similarity, if any is close enough
-/// (similarity at least 0.7) to be a plausible typo.
+/// Returns the candidate closest to `name`, if any is close enough to be a plausible typo:
+/// Jaro-Winkler similarity at least 0.7, or one edit (insertion, deletion, substitution or
+/// swap of neighbours) away for names of two or more characters. Jaro-Winkler alone misses
+/// swaps in short names (`roh` for `rho`).
 pub fn closest_name<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
-        .filter(|(similarity, _)| *similarity >= 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, candidate)| candidate)
+        .map(|candidate| {
+            let edits = strsim::damerau_levenshtein(name, candidate);
+            let similarity = strsim::jaro_winkler(name, candidate);
+            (edits, similarity, candidate)
+        })
+        .filter(|(edits, similarity, _)| {
+            *similarity >= 0.7 || (*edits <= 1 && name.chars().count() >= 2)
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
+        .map(|(_, _, candidate)| candidate)
 }
 
 /// Result with [`DataError`].
@@ -131,6 +139,12 @@ mod tests {
         let names = ["hidden-bits", "gaussian", "student-t"];
         assert_eq!(closest_name("gausian", names), Some("gaussian"));
         assert_eq!(closest_name("hiden-bits", names), Some("hidden-bits"));
+    }
+
+    #[test]
+    fn closest_name_finds_swapped_letters_in_short_names() {
+        assert_eq!(closest_name("roh", ["rho", "k", "d"]), Some("rho"));
+        assert_eq!(closest_name("nu", ["n", "nu"]), Some("nu"));
     }
 
     #[test]

@@ -6,14 +6,20 @@
 //! sets used in examples (MNIST in IDX format, the UCI optical digits).
 
 pub mod atomic;
+pub mod closed_form;
 pub mod dataset;
 pub mod error;
+pub mod files;
+pub mod generate;
 pub mod linalg;
 pub mod real;
+pub mod summary;
 pub mod table;
 pub mod truth;
 
 pub use dataset::Dataset;
 pub use error::{DataError, Result};
+pub use files::{Format, read_dataset, write_dataset};
+pub use generate::{FamilySpec, Params, families, generate};
 pub use table::{Column, Table, TableFormat};
 pub use truth::{Quantity, Truth};

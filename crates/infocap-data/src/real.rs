@@ -11,7 +11,7 @@ use ndarray::Array2;
 
 use crate::dataset::Dataset;
 use crate::error::{DataError, Result};
-use crate::table::Table;
+use crate::table::{Column, Table};
 
 /// The UCI "Optical Recognition of Handwritten Digits" set (Alpaydin, Kaynak 1998; CC BY 4.0):
 /// 1,797 rows of 64 pixel values in 0..=16 followed by the label, gzip-compressed CSV.
@@ -232,14 +232,16 @@ pub fn dataset_from_table(name: &str, table: &Table) -> Result<Dataset> {
             .collect::<Result<Vec<usize>>>()?;
         data = data.with_labels(labels, None)?;
     }
-    if table.get("symbol").is_some() {
-        data.symbols = Some(
-            table
+    if let Some(column) = table.get("symbol") {
+        // Symbols of up to 63 bits do not fit in f64 exactly, so integers are read as they are.
+        data.symbols = Some(match column {
+            Column::I64(values) => values.iter().map(|&v| v as u64).collect(),
+            _ => table
                 .f64_column("symbol")?
                 .iter()
                 .map(|&v| v as u64)
                 .collect(),
-        );
+        });
     }
     Ok(data)
 }
@@ -248,7 +250,8 @@ pub fn dataset_from_table(name: &str, table: &Table) -> Result<Dataset> {
 ///
 /// - `digits`: the built-in UCI digits;
 /// - `mnist:DIR`: MNIST IDX files in `DIR`;
-/// - a `.parquet` or `.csv` file with `x0..` columns, or a folder written by `infocap gen`.
+/// - a `.parquet`, `.csv` or `.npy` file with `x0..` columns, or a folder written by
+///   `infocap gen` (Parquet, CSV or NPY), with its truth attached.
 pub fn load_source(spec: &str) -> Result<Dataset> {
     if spec == "digits" {
         return Ok(digits());
@@ -257,39 +260,14 @@ pub fn load_source(spec: &str) -> Result<Dataset> {
         return read_mnist(Path::new(folder));
     }
     let path = Path::new(spec);
-    if path.is_dir() {
-        for name in ["data.parquet", "data.csv"] {
-            let file = path.join(name);
-            if file.is_file() {
-                return load_table_file(&file);
-            }
-        }
-        return Err(DataError::io(
-            "cannot find a data file in",
-            path,
-            std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                "expected data.parquet or data.csv (as written by `infocap gen`)",
-            ),
-        ));
-    }
-    if path.is_file() {
-        return load_table_file(path);
+    if path.exists() {
+        return crate::files::read_dataset(path);
     }
     Err(DataError::unknown(
         "data source",
         spec,
         ["digits", "mnist:DIR", "PATH"],
     ))
-}
-
-fn load_table_file(path: &Path) -> Result<Dataset> {
-    let table = Table::read(path)?;
-    let name = path.parent().and_then(|p| p.file_name()).map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    dataset_from_table(&name, &table)
 }
 
 #[cfg(test)]

@@ -474,9 +474,13 @@ mod parquet_io {
     use parquet::basic::Compression;
     use parquet::file::metadata::KeyValue;
     use parquet::file::properties::WriterProperties;
+    use parquet::schema::types::ColumnPath;
 
     use super::{Column, Table};
     use crate::error::{DataError, Result};
+
+    /// Rows per record batch and row group when writing.
+    const BATCH_ROWS: usize = 1 << 17;
 
     impl Table {
         /// Writes the table as Parquet (Snappy-compressed), with the metadata in the footer.
@@ -498,34 +502,49 @@ mod parquet_io {
                 })
                 .collect();
             let schema = Arc::new(Schema::new(fields));
-            let arrays: Vec<ArrayRef> = self
-                .iter()
-                .map(|(_, column)| -> ArrayRef {
-                    match column {
-                        Column::F64(v) => Arc::new(Float64Array::from(v.clone())),
-                        Column::F32(v) => Arc::new(Float32Array::from(v.clone())),
-                        Column::I64(v) => Arc::new(Int64Array::from(v.clone())),
-                        Column::Bool(v) => Arc::new(BooleanArray::from(v.clone())),
-                        Column::Str(v) => Arc::new(StringArray::from(v.clone())),
-                    }
-                })
-                .collect();
+            // Arrow copies of the rows from `start` to `end`: batches keep the copy small.
+            let arrays = |start: usize, end: usize| -> Vec<ArrayRef> {
+                self.iter()
+                    .map(|(_, column)| -> ArrayRef {
+                        match column {
+                            Column::F64(v) => Arc::new(Float64Array::from(v[start..end].to_vec())),
+                            Column::F32(v) => Arc::new(Float32Array::from(v[start..end].to_vec())),
+                            Column::I64(v) => Arc::new(Int64Array::from(v[start..end].to_vec())),
+                            Column::Bool(v) => Arc::new(BooleanArray::from(v[start..end].to_vec())),
+                            Column::Str(v) => Arc::new(StringArray::from(v[start..end].to_vec())),
+                        }
+                    })
+                    .collect()
+            };
             let metadata: Vec<KeyValue> = self
                 .metadata
                 .iter()
                 .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
                 .collect();
-            let properties = WriterProperties::builder()
+            let mut properties = WriterProperties::builder()
                 .set_compression(Compression::SNAPPY)
                 .set_key_value_metadata((!metadata.is_empty()).then_some(metadata))
-                .build();
+                .set_max_row_group_row_count(Some(BATCH_ROWS));
+            // Float columns rarely repeat values, so trying a dictionary first only costs time.
+            for (name, column) in self.iter() {
+                if matches!(column, Column::F64(_) | Column::F32(_)) {
+                    properties = properties
+                        .set_column_dictionary_enabled(ColumnPath::from(name.to_string()), false);
+                }
+            }
+            let properties = properties.build();
             crate::atomic::write_file_atomic(path, |file| {
                 let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(properties))
                     .map_err(parquet_error)?;
-                if !arrays.is_empty() {
-                    let batch = RecordBatch::try_new(schema.clone(), arrays)
-                        .map_err(|e| DataError::format(path, e.to_string()))?;
-                    writer.write(&batch).map_err(parquet_error)?;
+                if self.n_columns() > 0 {
+                    // One row group per batch, so the writer never buffers the whole table.
+                    let rows = self.n_rows();
+                    for start in (0..rows.max(1)).step_by(BATCH_ROWS) {
+                        let end = (start + BATCH_ROWS).min(rows);
+                        let batch = RecordBatch::try_new(schema.clone(), arrays(start, end))
+                            .map_err(|e| DataError::format(path, e.to_string()))?;
+                        writer.write(&batch).map_err(parquet_error)?;
+                    }
                 }
                 writer.close().map_err(parquet_error)?;
                 Ok(())
@@ -773,6 +792,27 @@ mod tests {
         table.write(&path).unwrap();
         let back = Table::read(&path).unwrap();
         assert_eq!(back, table);
+    }
+
+    #[cfg(feature = "parquet")]
+    #[test]
+    fn parquet_round_trip_across_row_groups() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.parquet");
+        let rows = (1 << 17) + 5;
+        let table = Table::new()
+            .with(
+                "x0",
+                Column::F64((0..rows).map(|i| i as f64 * 0.5).collect()),
+            )
+            .unwrap()
+            .with(
+                "label",
+                Column::I64((0..rows as i64).map(|i| i % 7).collect()),
+            )
+            .unwrap();
+        table.write(&path).unwrap();
+        assert_eq!(Table::read(&path).unwrap(), table);
     }
 
     #[cfg(feature = "parquet")]

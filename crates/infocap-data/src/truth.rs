@@ -41,4 +41,7 @@ pub struct Truth {
     pub recipe: Option<String>,
     /// Version of infocap-data that wrote the file.
     pub version: String,
+    /// Number of classes of the `label` column, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n_classes: Option<usize>,
 }

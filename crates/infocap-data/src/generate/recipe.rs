@@ -1,0 +1,155 @@
+//! Recipes: TOML files that name a family, its parameters, the row count, the seed and where
+//! to write, so that a data set can be regenerated exactly.
+//!
+//! ```toml
+//! family = "gaussian"
+//! n = 10000
+//! seed = 7
+//! out = "data/gaussian"   # optional
+//! format = "parquet"      # optional: parquet, npy or csv
+//!
+//! [params]
+//! rho = 0.75
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use super::Params;
+use crate::error::{DataError, Result};
+use crate::files::Format;
+
+/// Top-level keys a recipe may contain.
+const KEYS: &[&str] = &["family", "n", "seed", "out", "format", "params"];
+
+/// A parsed recipe. Command-line flags override its values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recipe {
+    pub family: String,
+    pub n: Option<usize>,
+    pub seed: Option<u64>,
+    pub out: Option<PathBuf>,
+    pub format: Option<Format>,
+    pub params: Params,
+}
+
+impl Recipe {
+    /// Reads a recipe file.
+    pub fn from_path(path: &Path) -> Result<Recipe> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| DataError::io("cannot read", path, e))?;
+        Self::from_toml_str(&text).map_err(|error| match error {
+            DataError::Format { message, .. } => DataError::format(path, message),
+            other => DataError::format(path, other.to_string()),
+        })
+    }
+
+    /// Parses recipe text; errors name the offending key.
+    pub fn from_toml_str(text: &str) -> Result<Recipe> {
+        let table: toml::Table = toml::from_str(text)
+            .map_err(|e| DataError::format("recipe", format!("invalid TOML: {e}")))?;
+        for key in table.keys() {
+            if !KEYS.contains(&key.as_str()) {
+                return Err(DataError::unknown("recipe key", key, KEYS.iter().copied()));
+            }
+        }
+        let family = match table.get("family") {
+            Some(toml::Value::String(name)) => name.clone(),
+            Some(other) => {
+                return Err(DataError::invalid(
+                    "family",
+                    other,
+                    "expected a family name in quotes",
+                ));
+            }
+            None => {
+                return Err(DataError::invalid(
+                    "family",
+                    "missing",
+                    "a recipe needs `family = \"NAME\"`; `infocap gen --list` shows the families",
+                ));
+            }
+        };
+        let count = |key: &str| -> Result<Option<u64>> {
+            match table.get(key) {
+                None => Ok(None),
+                Some(toml::Value::Integer(i)) if *i >= 0 => Ok(Some(*i as u64)),
+                Some(other) => Err(DataError::invalid(
+                    key,
+                    other,
+                    "expected a non-negative integer",
+                )),
+            }
+        };
+        let text_value = |key: &str| -> Result<Option<String>> {
+            match table.get(key) {
+                None => Ok(None),
+                Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+                Some(other) => Err(DataError::invalid(key, other, "expected text in quotes")),
+            }
+        };
+        let params = match table.get("params") {
+            None => Params::new(),
+            Some(toml::Value::Table(params)) => Params::from_toml_table(params)?,
+            Some(other) => {
+                return Err(DataError::invalid(
+                    "params",
+                    other,
+                    "expected a [params] table",
+                ));
+            }
+        };
+        Ok(Recipe {
+            family,
+            n: count("n")?.map(|n| n as usize),
+            seed: count("seed")?,
+            out: text_value("out")?.map(PathBuf::from),
+            format: text_value("format")?
+                .map(|name| Format::from_name(&name))
+                .transpose()?,
+            params,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::ParamValue;
+
+    #[test]
+    fn full_recipe_parses() {
+        let recipe = Recipe::from_toml_str(
+            "family = \"gaussian\"\nn = 100\nseed = 3\nout = \"g\"\nformat = \"npy\"\n\
+             [params]\nrho = 0.5\n",
+        )
+        .unwrap();
+        assert_eq!(recipe.family, "gaussian");
+        assert_eq!(recipe.n, Some(100));
+        assert_eq!(recipe.seed, Some(3));
+        assert_eq!(recipe.out, Some(PathBuf::from("g")));
+        assert_eq!(recipe.format, Some(Format::Npy));
+        assert_eq!(recipe.params.get("rho"), Some(&ParamValue::Float(0.5)));
+    }
+
+    #[test]
+    fn unknown_key_suggests_nearest() {
+        let error = Recipe::from_toml_str("family = \"gaussian\"\nsed = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("did you mean `seed`"), "{error}");
+    }
+
+    #[test]
+    fn missing_family_is_explained() {
+        let error = Recipe::from_toml_str("n = 3\n").unwrap_err().to_string();
+        assert!(error.contains("needs `family"), "{error}");
+    }
+
+    #[test]
+    fn negative_count_is_rejected() {
+        let error = Recipe::from_toml_str("family = \"gaussian\"\nn = -5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("invalid value -5 for `n`"), "{error}");
+    }
+}
