@@ -331,6 +331,17 @@ mod tests {
     }
 
     #[test]
+    fn generated_npy_folder_loads_with_truth() {
+        let data =
+            crate::generate("hidden-bits", &crate::Params::new().with("k", 3), 40, 2).unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let folder = root.path().join("bits");
+        crate::write_dataset(&data, &folder, crate::Format::Npy, false).unwrap();
+        let loaded = load_source(folder.to_str().unwrap()).unwrap();
+        assert_eq!(loaded, data);
+    }
+
+    #[test]
     fn unknown_source_lists_choices() {
         let error = load_source("digitz").unwrap_err().to_string();
         assert!(error.contains("did you mean `digits`"), "{error}");
