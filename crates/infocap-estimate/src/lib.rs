@@ -27,6 +27,7 @@ mod neighbors;
 pub mod pairwise;
 pub mod plot;
 pub mod prec;
+pub mod validate;
 
 pub use error::EstimateError;
 pub use estimate::{Estimate, Quantity};
