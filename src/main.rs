@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 mod commands;
 mod logging;
 mod progress;
+mod run;
 mod shutdown;
 
 /// Measure how many bits flow through noisy neural networks.

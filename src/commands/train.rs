@@ -122,6 +122,11 @@ pub struct Args {
     #[arg(long, default_value_t = 16, value_name = "N")]
     pub gradient_batches: usize,
 
+    /// Record activations in evaluation mode (dropout off, VAE means, no dropped blocks;
+    /// noise kept at evaluation stays on) instead of with every training noise on.
+    #[arg(long)]
+    pub probe_eval: bool,
+
     /// Output folder; must not exist unless --force.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -286,6 +291,7 @@ fn build_config(args: &Args) -> anyhow::Result<TrainConfig> {
         train_samples: args.probe_samples,
         test_samples: args.probe_samples,
         gradient_batches: args.gradient_batches,
+        eval_mode: args.probe_eval,
     };
     Ok(config)
 }

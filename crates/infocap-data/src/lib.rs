@@ -17,6 +17,9 @@ pub mod summary;
 pub mod table;
 pub mod truth;
 
+/// Version of this crate, recorded with every result.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub use dataset::Dataset;
 pub use error::{DataError, Result};
 pub use files::{Format, read_dataset, write_dataset};

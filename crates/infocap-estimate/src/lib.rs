@@ -29,6 +29,9 @@ pub mod plot;
 pub mod prec;
 pub mod validate;
 
+/// Version of this crate, recorded with every result.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub use error::EstimateError;
 pub use estimate::{Estimate, Quantity};
 pub use input::DEFAULT_JITTER_SCALE;

@@ -164,6 +164,11 @@ pub struct ProbeConfig {
     /// Minibatches whose gradients give the gradient mean and variance at a probe; 0 skips
     /// gradient statistics.
     pub gradient_batches: usize,
+    /// Record activations in evaluation mode: dropout off, a VAE passes its mean, residual
+    /// blocks scaled by their survival; noise kept at evaluation stays on. Off records them
+    /// with every training noise on.
+    #[serde(default)]
+    pub eval_mode: bool,
 }
 
 impl Default for ProbeConfig {
@@ -173,6 +178,7 @@ impl Default for ProbeConfig {
             train_samples: 1000,
             test_samples: 1000,
             gradient_batches: 16,
+            eval_mode: false,
         }
     }
 }

@@ -129,17 +129,18 @@ pub struct Probes {
     pub latent: Vec<LatentStats>,
 }
 
-/// Records every layer's output on `x` (the probe subset of `split`).
+/// Records every layer's output on `x` (the probe subset of `split`), run in `mode`.
 pub fn record_layers<F: Float>(
     model: &mut Model<F>,
     x: &Array2<F>,
     epoch: usize,
     split: Split,
+    mode: Mode,
     rng: &mut impl Rng,
     probes: &mut Probes,
 ) {
     let to_f32 = |a: &Array2<F>| a.mapv(|v| v.as_f64() as f32);
-    let outputs = model.forward_recorded(x.view(), Mode::Train, rng);
+    let outputs = model.forward_recorded(x.view(), mode, rng);
     for (k, (output, block)) in outputs.into_iter().zip(model.blocks()).enumerate() {
         if let Some(log_var) = &output.log_var {
             let mean = output.mean.as_ref().expect("a VAE layer records its mean");

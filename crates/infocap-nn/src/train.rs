@@ -419,11 +419,17 @@ impl<F: Float> Trainer<F> {
         let config = &self.checked.config;
         let mut rng = stream(config.seed, STREAM_PROBE + self.epoch as u64);
         let epoch = self.epoch;
+        let mode = if config.probes.eval_mode {
+            Mode::Eval
+        } else {
+            Mode::Train
+        };
         probe::record_layers(
             &mut self.model,
             &subsets.train,
             epoch,
             Split::Train,
+            mode,
             &mut rng,
             probes,
         );
@@ -432,6 +438,7 @@ impl<F: Float> Trainer<F> {
             &subsets.test,
             epoch,
             Split::Test,
+            mode,
             &mut rng,
             probes,
         );

@@ -204,6 +204,7 @@ fn vae_rate_in_metrics_matches_probe_closed_form() {
         train_samples: 40,
         test_samples: 40,
         gradient_batches: 4,
+        eval_mode: false,
     };
     let outcome = train_as::<f64>(&config, &x01, &x01, keep_going).unwrap();
     let metrics_kl = outcome.epochs[4].train.kl_bits.unwrap();
@@ -325,6 +326,7 @@ fn probes_cover_every_layer_split_and_epoch() {
         train_samples: 30,
         test_samples: 20,
         gradient_batches: 5,
+        eval_mode: false,
     };
     let outcome = train_as::<f32>(&config, &data, &data, keep_going).unwrap();
     let probes = &outcome.probes;

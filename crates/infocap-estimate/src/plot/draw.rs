@@ -9,7 +9,7 @@ use plotters::coord::cartesian::Cartesian2d;
 use plotters::drawing::DrawingArea;
 use plotters::element::{Circle, PathElement, Polygon};
 use plotters::prelude::DrawingBackend;
-use plotters::series::{DashedLineSeries, LineSeries};
+use plotters::series::DashedLineSeries;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, RGBColor, ShapeStyle, TRANSPARENT, TextStyle, WHITE};
 
@@ -243,7 +243,48 @@ pub(crate) fn draw_line<DB: DrawingBackend>(
             DashedLineSeries::new(points.iter().copied(), theme.px(7.0), theme.px(5.0), style);
         chart.draw_series(series)?;
     } else {
-        chart.draw_series(LineSeries::new(points.iter().copied(), style))?;
+        draw_segments(chart, points, style)?;
+    }
+    Ok(())
+}
+
+/// Draws each segment of a polyline as a filled quadrilateral in pixel space.
+///
+/// plotters 0.3.7 strokes wide polylines with miter joins, which shoot spikes far outside the
+/// plot where a path turns back on itself, and renders wide two-point paths unevenly. Quads
+/// drawn here have the stroke width at any angle and no joins.
+fn draw_segments<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    points: &[(f64, f64)],
+    style: ShapeStyle,
+) -> Result<(), PlotError> {
+    let area = chart.plotting_area().strip_coord_spec();
+    let (origin_x, origin_y) = chart.plotting_area().get_base_pixel();
+    let half = f64::from(style.stroke_width.max(1)) / 2.0;
+    let pixel = |point: &(f64, f64)| {
+        let (x, y) = chart.backend_coord(point);
+        (f64::from(x - origin_x), f64::from(y - origin_y))
+    };
+    for pair in points.windows(2) {
+        let (a, b) = (pixel(&pair[0]), pixel(&pair[1]));
+        let length = (b.0 - a.0).hypot(b.1 - a.1);
+        if length < 1e-9 {
+            continue;
+        }
+        let (nx, ny) = (-(b.1 - a.1) / length * half, (b.0 - a.0) / length * half);
+        let corner = |p: (f64, f64), sign: f64| {
+            (
+                (p.0 + sign * nx).round() as i32,
+                (p.1 + sign * ny).round() as i32,
+            )
+        };
+        let quad = vec![
+            corner(a, 1.0),
+            corner(b, 1.0),
+            corner(b, -1.0),
+            corner(a, -1.0),
+        ];
+        area.draw(&Polygon::new(quad, style.color.filled()))?;
     }
     Ok(())
 }
