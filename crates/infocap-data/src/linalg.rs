@@ -160,9 +160,7 @@ mod backend {
         a.cholesky(UPLO::Lower).map_err(|error| {
             let pivot = match error {
                 ndarray_linalg::error::LinalgError::Lapack(
-                    ndarray_linalg::lapack::error::Error::LapackComputationalFailure {
-                        return_code,
-                    },
+                    lax::error::Error::LapackComputationalFailure { return_code },
                 ) => (return_code as usize).saturating_sub(1),
                 _ => 0,
             };
