@@ -182,15 +182,24 @@ fn same_seed_same_weights_at_one_and_two_threads() {
             ],
         )
         .success();
-        (
-            std::fs::read(out.join("weights.json")).unwrap(),
-            std::fs::read(out.join("activations/layer1.parquet")).unwrap(),
-        )
+        [
+            "weights.json",
+            "activations/layer1.parquet",
+            "metrics.parquet",
+            "gradients.parquet",
+        ]
+        .map(|name| std::fs::read(out.join(name)).unwrap())
     };
-    assert!(
-        run("1") == run("2"),
-        "weights or probes differ between 1 and 2 threads"
-    );
+    let (one, two) = (run("1"), run("2"));
+    for (index, name) in ["weights", "probes", "metrics", "gradients"]
+        .iter()
+        .enumerate()
+    {
+        assert!(
+            one[index] == two[index],
+            "{name} differ between 1 and 2 threads"
+        );
+    }
 }
 
 #[test]

@@ -62,7 +62,6 @@ fn metrics(outcome: &TrainOutcome<f32>) -> anyhow::Result<Table> {
         .with("epoch", int(rows.iter().map(|r| r.epoch)))?
         .with("steps", int(rows.iter().map(|r| r.steps)))?
         .with("lr", f(&|r| r.lr))?
-        .with("seconds", f(&|r| r.seconds))?
         .with("batch_objective", f(&|r| r.batch_objective))?
         .with("train_objective", f(&|r| r.train.objective))?
         .with("test_objective", f(&|r| r.test.objective))?
