@@ -450,28 +450,34 @@ fn multimodal(experiment: &Experiment) -> anyhow::Result<Vec<MultimodalRow>> {
             .max_by_key(|p| (p.epoch, p.layer))
             .context("the output layer was not probed")?;
         let samples = outcome.probes.rows_per_sample.max(1);
-        let mut nearest: Vec<u64> = Vec::new();
-        let (mut offset_sum, mut near) = (0.0, 0usize);
-        for (row, value) in output.activations.column(0).iter().enumerate() {
+        let mut near_modes: Vec<u64> = Vec::new();
+        let mut offset_sum = 0.0;
+        let outputs = output.activations.column(0);
+        for (row, value) in outputs.iter().enumerate() {
             let input = outcome.probes.test_samples[row / samples];
             let x = test_set.x[(input, 0)];
             let mean = (std::f64::consts::PI * x).sin();
+            // Offset from the centre of the modes in spacings; mode m sits at m − center.
             let offset = (f64::from(*value) - mean) / spacing;
-            let mode = (offset + center).round().clamp(0.0, modes as f64 - 1.0);
-            nearest.push(mode as u64);
             offset_sum += offset.abs();
-            if (offset + center - mode).abs() <= 0.25 {
-                near += 1;
+            let mode = (offset + center).round();
+            if (0.0..modes as f64).contains(&mode) && (offset + center - mode).abs() <= 0.25 {
+                near_modes.push(mode as u64);
             }
         }
-        let entropy = discrete_entropy(&nearest, Correction::None)?;
+        // The entropy of the modes hit needs a few hits to mean anything.
+        let mode_entropy_bits = if near_modes.len() >= 20 {
+            discrete_entropy(&near_modes, Correction::None)?.bits
+        } else {
+            f64::NAN
+        };
         rows.push(MultimodalRow {
             model: name.to_string(),
             modes,
             truth_bits: (modes as f64).log2(),
-            output_mode_entropy_bits: entropy.bits,
-            mean_offset_spacings: offset_sum / nearest.len() as f64,
-            near_mode_fraction: near as f64 / nearest.len() as f64,
+            mode_entropy_bits,
+            mean_offset_spacings: offset_sum / outputs.len() as f64,
+            near_mode_fraction: near_modes.len() as f64 / outputs.len() as f64,
         });
     }
     Ok(rows)

@@ -181,6 +181,10 @@ print(f"{{len(regimes)}} training runs, {{len(layers)}} layer measurements")"#
         cells.push(markdown(title));
         cells.push(code(source));
     }
+    // nbformat 4.5 gives every cell an id; numbering keeps the file the same from run to run.
+    for (index, cell) in cells.iter_mut().enumerate() {
+        cell["id"] = json!(format!("cell-{index}"));
+    }
     let notebook = json!({
         "cells": cells,
         "metadata": {
@@ -202,6 +206,7 @@ mod tests {
         let text = render(".");
         let notebook: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(notebook["nbformat"], 4);
+        assert_eq!(notebook["cells"][3]["id"], "cell-3");
         let cells = notebook["cells"].as_array().unwrap();
         assert_eq!(cells.len(), 2 + 2 * CELLS.len());
         let setup: String = cells[1]["source"]

@@ -88,9 +88,10 @@ pub struct MultimodalRow {
     pub modes: usize,
     /// log2 K, the entropy of the target given the input.
     pub truth_bits: f64,
-    /// Plug-in entropy of the mode nearest to each output, over inputs and samples.
-    pub output_mode_entropy_bits: f64,
-    /// Mean distance from an output to the mean of the modes, in units of the mode spacing.
+    /// Plug-in entropy of the modes hit by the outputs within a quarter spacing of a mode;
+    /// NaN with fewer than 20 such outputs.
+    pub mode_entropy_bits: f64,
+    /// Mean distance from an output to the centre of the modes, in mode spacings.
     pub mean_offset_spacings: f64,
     /// Fraction of outputs within a quarter spacing of some mode.
     pub near_mode_fraction: f64,
@@ -213,10 +214,7 @@ pub fn multimodal_table(rows: &[MultimodalRow]) -> anyhow::Result<Table> {
         .with("model", strings(rows.iter().map(|r| r.model.clone())))?
         .with("modes", ints(rows.iter().map(|r| r.modes)))?
         .with("truth_bits", f(|r| r.truth_bits))?
-        .with(
-            "output_mode_entropy_bits",
-            f(|r| r.output_mode_entropy_bits),
-        )?
+        .with("mode_entropy_bits", f(|r| r.mode_entropy_bits))?
         .with("mean_offset_spacings", f(|r| r.mean_offset_spacings))?
         .with("near_mode_fraction", f(|r| r.near_mode_fraction))?)
 }
