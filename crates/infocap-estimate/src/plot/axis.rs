@@ -286,13 +286,25 @@ fn log_ticks(low: f64, high: f64, max_ticks: usize) -> Vec<f64> {
             }
         }
     }
-    if ticks.len() >= 2 && ticks.len() <= max_ticks {
+    // Sweeps often double a value (bits per unit, widths), so powers of two label a range
+    // that holds fewer than four 1-2-5 ticks better.
+    let doubling = power_of_two_ticks(low, high);
+    if ticks.len() < 4 && doubling.len() > ticks.len() && doubling.len() <= max_ticks {
+        doubling
+    } else if ticks.len() >= 2 && ticks.len() <= max_ticks {
         ticks
     } else if ticks.len() > max_ticks {
         decades.iter().map(|&k| 10f64.powi(k)).collect()
     } else {
         linear_ticks(low, high, max_ticks.min(4))
     }
+}
+
+/// Returns the powers of two in `[low, high]`.
+fn power_of_two_ticks(low: f64, high: f64) -> Vec<f64> {
+    let first = (low.log2() - 1e-9).ceil() as i32;
+    let last = (high.log2() + 1e-9).floor() as i32;
+    (first..=last).map(|k| 2f64.powi(k)).collect()
 }
 
 fn round_significant(value: f64, digits: i32) -> f64 {
@@ -397,6 +409,14 @@ mod tests {
         );
         assert_eq!(log_ticks(1.0, 30.0, 8), vec![1.0, 2.0, 5.0, 10.0, 20.0]);
         assert_eq!(log_ticks(0.5, 1e9, 4), vec![1.0, 1e3, 1e6, 1e9]);
+    }
+
+    #[test]
+    fn doubling_sweep_gets_power_of_two_ticks() {
+        // A 5% margin around 0.25..4 holds only 0.5, 1 and 2 of the 1-2-5 ticks.
+        assert_eq!(log_ticks(0.218, 4.58, 8), vec![0.25, 0.5, 1.0, 2.0, 4.0]);
+        // Too many powers of two for the budget: keep the 1-2-5 ticks.
+        assert_eq!(log_ticks(0.218, 4.58, 4), vec![0.5, 1.0, 2.0]);
     }
 
     #[test]
