@@ -496,14 +496,14 @@ fn symmetry(units: &Rows, regimes: &Rows) -> Option<Finding> {
             format!("distinct_units_{}", name.replace([' ', ','], "_")),
             distinct,
         );
-        parts.push(format!("{name}: {distinct} of {width}"));
+        parts.push(format!("{distinct} of {width} distinct units ({name})"));
     }
     let text = format!(
-        "Symmetry: from a constant initialization with the full batch, the distinct units of \
-         the first layer were {}. Without noise every unit receives the same gradient and they \
-         stay identical; layer noise such as dropout breaks the symmetry. Minibatch noise alone \
-         does not, because all units see the same batch.",
-        parts.join("; ")
+        "Symmetry: from a constant initialization with the full batch, the first layer ended with \
+         {}. Without noise every unit receives the same gradient, so they stay identical, and \
+         layer noise such as dropout breaks the symmetry. Minibatch noise alone does not, \
+         because all units see the same batch.",
+        parts.join(" and ")
     );
     Some(Finding {
         id: "symmetry",

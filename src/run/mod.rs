@@ -242,6 +242,7 @@ fn train_regime(
     let mut train = to_data(train_set);
     randomize_labels(&mut train, regime.label_fraction, seed);
     let test = to_data(test_set);
+    let started = std::time::Instant::now();
     let outcome = infocap_nn::train(&regime.config, &train, &test, |_| {
         if shutdown::interrupted() {
             ControlFlow::Break(())
@@ -253,6 +254,12 @@ fn train_regime(
     if let Some(divergence) = &outcome.divergence {
         tracing::warn!(regime = %regime.name, "training diverged: {}", divergence.message);
     }
+    tracing::debug!(
+        regime = %regime.name,
+        task = regime.task.name(),
+        seconds = format!("{:.1}", started.elapsed().as_secs_f64()),
+        "trained"
+    );
     Ok(Trained {
         regime,
         outcome,

@@ -606,7 +606,7 @@ pub fn train_as<F: Float>(
             probed,
         };
         epochs.push(report);
-        tracing::debug!(
+        tracing::trace!(
             epoch,
             train_objective = report.train.objective,
             test_objective = report.test.objective,
