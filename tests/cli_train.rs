@@ -338,7 +338,6 @@ fn digits_classifier_reaches_95_percent() {
 }
 
 #[test]
-#[ignore = "trains 784-256-128-10 on MNIST for about a minute; run with --ignored"]
 fn mnist_classifier_with_dropout_reaches_95_percent() {
     let mnist = shared_data().join("mnist");
     if !mnist.is_dir() {
