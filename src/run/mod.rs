@@ -472,7 +472,7 @@ fn multimodal(experiment: &Experiment) -> anyhow::Result<Vec<MultimodalRow>> {
                 near_modes.push(mode as u64);
             }
         }
-        // The entropy of the modes hit needs a few hits to mean anything.
+        // Below 20 hits the entropy of the modes hit would mean little, so it is left undefined.
         let mode_entropy_bits = if near_modes.len() >= 20 {
             discrete_entropy(&near_modes, Correction::None)?.bits
         } else {

@@ -286,8 +286,8 @@ fn log_ticks(low: f64, high: f64, max_ticks: usize) -> Vec<f64> {
             }
         }
     }
-    // Sweeps often double a value (bits per unit, widths), so powers of two label a range
-    // that holds fewer than four 1-2-5 ticks better.
+    // Sweeps often double a value (bits per unit, widths), so powers of two label a range with
+    // fewer than four 1-2-5 ticks better.
     let doubling = power_of_two_ticks(low, high);
     if ticks.len() < 4 && doubling.len() > ticks.len() && doubling.len() <= max_ticks {
         doubling
@@ -413,7 +413,7 @@ mod tests {
 
     #[test]
     fn doubling_sweep_gets_power_of_two_ticks() {
-        // A 5% margin around 0.25..4 holds only 0.5, 1 and 2 of the 1-2-5 ticks.
+        // A 5% margin around 0.25..4 contains only 0.5, 1 and 2 of the 1-2-5 ticks.
         assert_eq!(log_ticks(0.218, 4.58, 8), vec![0.25, 0.5, 1.0, 2.0, 4.0]);
         // Too many powers of two for the budget: keep the 1-2-5 ticks.
         assert_eq!(log_ticks(0.218, 4.58, 4), vec![0.5, 1.0, 2.0]);
