@@ -52,7 +52,7 @@ fn sample(params: &mut ValidParams, n: usize, seed: u64) -> Result<Generated> {
         }
         transform_x.apply(rows.x.view_mut());
         transform_y.apply(rows.y.view_mut());
-    });
+    })?;
     let nats = dim as f64 * additive_uniform_mi_nats(half_width);
     let formula = format!(
         "{dim} x (w/2 - ln w if w <= 1 else 1/(2w)), w = 2e = {}",

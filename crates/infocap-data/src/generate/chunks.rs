@@ -11,6 +11,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
+use crate::error::{DataError, Result};
+
 /// Largest number of rows in one chunk.
 pub(crate) const MAX_CHUNK_ROWS: usize = 4096;
 
@@ -75,12 +77,33 @@ pub(crate) struct Samples {
     pub symbols: Option<Vec<u64>>,
 }
 
+/// The most memory a generated data set may take, 16 GiB; larger requests fail with an error
+/// instead of aborting the process when the allocation fails.
+const MAX_BYTES: u128 = 16 << 30;
+
 /// Allocates the outputs for `n` rows and fills them chunk by chunk in parallel with `sample`,
 /// which receives the chunk's own generator.
-pub(crate) fn fill<F>(n: usize, layout: Layout, seed: u64, sample: F) -> Samples
+///
+/// # Errors
+/// When the outputs would take more than 16 GiB.
+pub(crate) fn fill<F>(n: usize, layout: Layout, seed: u64, sample: F) -> Result<Samples>
 where
     F: Fn(&mut ChaCha8Rng, Rows<'_>) + Sync,
 {
+    let per_row =
+        layout.x_dim + layout.y_dim + usize::from(layout.labels) + usize::from(layout.symbols);
+    let bytes = n as u128 * per_row as u128 * 8;
+    if bytes > MAX_BYTES {
+        return Err(DataError::invalid(
+            "n",
+            n,
+            format!(
+                "{n} rows of {per_row} values take {:.1} GiB, more than the 16 GiB limit of a \
+                 generated data set; use a smaller n or fewer dimensions",
+                bytes as f64 / f64::from(1u32 << 30)
+            ),
+        ));
+    }
     let rows_per_chunk = chunk_rows(layout.x_dim.max(layout.y_dim));
     let mut x = Array2::<f64>::zeros((n, layout.x_dim));
     let mut y = Array2::<f64>::zeros((n, layout.y_dim));
@@ -109,12 +132,12 @@ where
                 sample(&mut rng, rows);
             });
     }
-    Samples {
+    Ok(Samples {
         x,
         y: (layout.y_dim > 0).then_some(y),
         labels: layout.labels.then_some(labels),
         symbols: layout.symbols.then_some(symbols),
-    }
+    })
 }
 
 /// Runs `work` on `chunks` fixed Monte Carlo chunks in parallel, each with its own stream
@@ -170,6 +193,7 @@ mod tests {
                         *label = rng.random_range(0..7);
                     }
                 })
+                .unwrap()
             })
         };
         let one = run(1);
@@ -193,5 +217,20 @@ mod tests {
         let (mean, stderr) = mean_and_stderr(&[(1.0, 1.0, 2), (5.0, 13.0, 2)]);
         assert_eq!(mean, 1.5);
         assert!((stderr - (5.0f64 / 12.0).sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn oversized_request_is_an_error() {
+        let layout = Layout {
+            x_dim: 1 << 20,
+            y_dim: 0,
+            labels: false,
+            symbols: false,
+        };
+        // 10^4 rows of 2^20 values take 78 GiB; usize::MAX rows overflow a usize product.
+        for n in [10_000, usize::MAX] {
+            let error = fill(n, layout, 1, |_, _| {}).err().expect("too large");
+            assert!(error.to_string().contains("16 GiB"), "{error}");
+        }
     }
 }

@@ -101,7 +101,7 @@ fn sample(params: &mut ValidParams, n: usize, seed: u64) -> Result<Generated> {
         rows.y.assign(&joint.slice(s![.., dim_x..]));
         transform_x.apply(rows.x.view_mut());
         transform_y.apply(rows.y.view_mut());
-    });
+    })?;
     Ok(Generated {
         samples,
         n_classes: None,

@@ -244,7 +244,7 @@ fn sample(params: &mut ValidParams, n: usize, seed: u64) -> Result<Generated> {
     };
     let samples = chunks::fill(n, layout, seed, |rng, rows| {
         sample_rows(&embedding, rule.as_ref(), noise, rng, rows);
-    });
+    })?;
 
     let mut others = vec![quantity_bits(
         "H(S)",

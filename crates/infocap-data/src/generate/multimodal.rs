@@ -80,7 +80,7 @@ fn sample(params: &mut ValidParams, n: usize, seed: u64) -> Result<Generated> {
             *label = mode;
             y_row[0] = mean + spread * (mode as f64 - center) + noise * z;
         }
-    });
+    })?;
     let bits = (modes as f64).log2();
     let (quantity, formula) = if noise == 0.0 {
         (

@@ -96,7 +96,7 @@ fn sample(params: &mut ValidParams, n: usize, seed: u64) -> Result<Generated> {
             symbols[r] = pattern;
             labels[r] = rule.label_of_pattern(pattern);
         }
-    });
+    })?;
     let label_entropy = entropy_bits(&rule.marginal());
     let coverage = if n.is_multiple_of(count) {
         format!("each pattern appears {} times", n / count)

@@ -55,7 +55,7 @@ fn sample(params: &mut ValidParams, n: usize, seed: u64) -> Result<Generated> {
         for label in rows.labels.iter_mut() {
             *label = rng.random_range(0..classes);
         }
-    });
+    })?;
     let per_sample = (classes as f64).log2();
     Ok(Generated {
         samples,

@@ -71,7 +71,7 @@ fn sample(params: &mut ValidParams, n: usize, seed: u64) -> Result<Generated> {
         }
         transform_x.apply(rows.x.view_mut());
         transform_y.apply(rows.y.view_mut());
-    });
+    })?;
     let formula = "lnG(nu/2) - lnG((nu+m)/2) - lnG((nu+n)/2) + lnG((nu+m+n)/2) \
                    + (nu+m)/2 [psi((nu+m)/2) - psi(nu/2)] + (nu+n)/2 [psi((nu+n)/2) - psi(nu/2)] \
                    - (nu+m+n)/2 [psi((nu+m+n)/2) - psi(nu/2)]";

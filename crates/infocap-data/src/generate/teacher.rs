@@ -119,7 +119,7 @@ fn sample(params: &mut ValidParams, n: usize, seed: u64) -> Result<Generated> {
         for (label, clean) in rows.labels.iter_mut().zip(clean) {
             *label = flip_label(clean, classes, flip, rng);
         }
-    });
+    })?;
 
     let clean_marginal = clean_marginal(&teacher, dim, classes, seed);
     let (label_entropy, stderr) = noisy_entropy(&clean_marginal, flip);
