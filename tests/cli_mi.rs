@@ -288,3 +288,52 @@ fn bad_input_exits_2_with_a_message() {
         "missing.csv",
     );
 }
+
+#[test]
+fn npy_folder_from_gen_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("pairs");
+    infocap()
+        .args(["-q", "gen", "gaussian", "--set", "rho=0.75", "--n", "4000"])
+        .args(["--seed", "3", "--format", "npy", "--out"])
+        .arg(&folder)
+        .assert()
+        .success();
+    let folder = folder.to_str().unwrap();
+    let value = json_of(&[
+        "mi",
+        folder,
+        "--x",
+        "x0",
+        "--y",
+        "y0",
+        "--estimator",
+        "ksg1",
+        "--json",
+    ]);
+    // Truth: -0.5 log2(1 - 0.75^2) = 0.5963 bits.
+    let bits = value["bits"].as_f64().unwrap();
+    assert!((bits - 0.5963).abs() < 0.06, "{bits}");
+}
+
+#[test]
+fn interval_needs_two_replicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pairs.csv");
+    write_gaussian_table(&file, 400);
+    // Half-samples of 200 rows are too few for k = 300, so no replicate succeeds.
+    let value = json_of(&[
+        "mi",
+        file.to_str().unwrap(),
+        "--x",
+        "x0",
+        "--y",
+        "y0",
+        "--k",
+        "300",
+        "--json",
+    ]);
+    assert!(value["ci_low_bits"].is_null(), "{value}");
+    assert!(value["ci_high_bits"].is_null(), "{value}");
+    assert_eq!(value["interval"]["method"], "none");
+}

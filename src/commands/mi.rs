@@ -130,8 +130,7 @@ struct Report {
 pub fn run(args: Args, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let options = options_from(&args)?;
     let kinds = kinds_from(&args.estimator)?;
-    let path = table_path(&args.file)?;
-    let table = Table::read(&path)?;
+    let (path, table) = read_table(&args.file)?;
     if table.n_rows() == 0 {
         bail!(
             "{} has no rows; pass a table with one row per sample",
@@ -196,6 +195,12 @@ pub fn run(args: Args, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             print!("{}", format_report(report));
         }
     }
+    // With `all`, one estimator failing on data it does not suit is reported beside the others;
+    // every estimator failing is an input error.
+    if reports.iter().all(|report| report.estimate.is_none()) {
+        eprintln!("error: every estimator failed on these columns; see the messages above");
+        return Ok(ExitCode::from(2));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -257,22 +262,23 @@ fn kinds_from(name: &str) -> anyhow::Result<Vec<EstimatorKind>> {
     Ok(vec![EstimatorKind::from_name(name)?])
 }
 
-/// Returns the table file: `path` itself, or `data.parquet` / `data.csv` inside a data folder.
-fn table_path(path: &Path) -> anyhow::Result<PathBuf> {
+/// Reads a Parquet or CSV table, or the data folder written by `infocap gen` in any format,
+/// and returns the path to name in messages with the table.
+fn read_table(path: &Path) -> anyhow::Result<(PathBuf, Table)> {
     if !path.is_dir() {
-        return Ok(path.to_path_buf());
+        return Ok((path.to_path_buf(), Table::read(path)?));
     }
-    for name in ["data.parquet", "data.csv"] {
-        let file = path.join(name);
-        if file.is_file() {
-            return Ok(file);
-        }
+    let file = infocap_data::files::folder_data_file(path)?;
+    if file.extension().is_some_and(|extension| extension == "npy") {
+        // NPY folders keep X, Y and labels in separate files; the data set joins them.
+        let data = infocap_data::read_dataset(path)?;
+        return Ok((
+            path.to_path_buf(),
+            infocap_data::files::dataset_table(&data)?,
+        ));
     }
-    bail!(
-        "{} is a folder without data.parquet or data.csv; pass a table file or a folder \
-         written by `infocap gen`",
-        path.display()
-    )
+    let table = Table::read(&file)?;
+    Ok((file, table))
 }
 
 /// Expands a column list: names, numbered ranges `x0..x7` and prefixes `x*`.

@@ -141,7 +141,7 @@ fn replicate_rows(method: IntervalMethod, n: usize, seed: u64, r: usize) -> Vec<
 ///
 /// `raw_bits` returns the unclipped estimate in bits. Replicates on which it fails (too few
 /// rows for k, a column that became constant) are skipped and counted in a warning. With fewer
-/// than two left, the interval is NaN.
+/// than two left, the estimate keeps no interval.
 pub(crate) fn attach<F>(
     estimate: &mut Estimate,
     x: ArrayView2<f64>,
@@ -185,6 +185,16 @@ where
             "{failed} of {} interval replicates of {sample_size} rows failed ({first})",
             options.resamples
         ));
+    }
+    if ok.len() < 2 {
+        // The spread of fewer than two replicates is undefined, so the estimate keeps no interval.
+        estimate.warnings.push(format!(
+            "no interval: {} of {} replicates of {sample_size} rows succeeded, and an interval \
+             needs two; use more rows or a smaller k",
+            ok.len(),
+            options.resamples
+        ));
+        return Ok(());
     }
     let std_error = sample_std(&ok);
     let z = normal_quantile(0.5 + options.level / 2.0);
