@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use infocap_data::Dataset;
 use infocap_data::atomic::StagingDir;
 use infocap_nn::{
@@ -147,10 +147,24 @@ pub fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot load --data {}", args.data))?;
     dataset.check_finite()?;
     let dataset = match args.rows {
+        Some(rows) if rows < 2 => bail!(
+            "invalid value {rows} for --rows: training and testing need at least 2 rows; use \
+             --rows 2 or more"
+        ),
+        Some(rows) if rows > dataset.len() => bail!(
+            "invalid value {rows} for --rows: {} has only {} rows; use --rows {} or fewer, or \
+             leave it out to use every row",
+            args.data,
+            dataset.len(),
+            dataset.len()
+        ),
         Some(rows) if rows < dataset.len() => dataset.split(dataset.len() - rows, args.seed)?.0,
         _ => dataset,
     };
-    let n_test = args.test_size.unwrap_or(dataset.len() / 5);
+    // One row at least on each side, so small --rows still split.
+    let n_test = args
+        .test_size
+        .unwrap_or((dataset.len() / 5).clamp(1, dataset.len().saturating_sub(1).max(1)));
     let (train_set, test_set) = dataset.split(n_test, args.seed)?;
     let (train_data, test_data) = (to_data(&train_set), to_data(&test_set));
     tracing::debug!(
