@@ -8,7 +8,7 @@
 //!   `ci_low_bits` to `ci_high_bits`, dashed ceilings at the values of `log2_n_bits`,
 //!   `capacity_bits` and `h_x_bits`.
 //! - capacity: x `capacity_bits_per_unit`, y `gap` (train minus test accuracy), one line per
-//!   `regime`, and a lower panel of `memorized_bits` (else `bits_per_parameter`).
+//!   `regime` (x `level` and a line per `task` in a run's `regimes.parquet`), and a lower panel of `memorized_bits` (else `bits_per_parameter`).
 //! - estimate-vs-truth: x `truth_bits`, y `bits`, one marker per `estimator`, error bars from
 //!   `ci_low_bits` to `ci_high_bits`.
 //! - grad-snr: x `epoch`, y `grad_snr` on a log axis, one line per `layer`.
@@ -495,10 +495,17 @@ fn draw_bits_per_layer(table: &Table, args: &Args, out: &Path) -> anyhow::Result
 
 fn draw_capacity(table: &Table, args: &Args, out: &Path) -> anyhow::Result<PlotSummary> {
     let mut options = ChartOptions::capacity();
+    // The run's regimes.parquet names the swept value `level` and the sweep `task`.
+    let run_table =
+        table.column("capacity_bits_per_unit").is_err() && table.column("level").is_ok();
     let defaults = Defaults {
-        x: "capacity_bits_per_unit",
+        x: if run_table {
+            "level"
+        } else {
+            "capacity_bits_per_unit"
+        },
         y: "gap",
-        group: "regime",
+        group: if run_table { "task" } else { "regime" },
         single_label: "all rows",
         band: false,
     };
