@@ -410,11 +410,21 @@ fn vae_rate(regimes: &Rows, layers: &Rows) -> Option<Finding> {
         let last = rows
             .into_iter()
             .max_by(|&a, &b| layers.f64("epoch", a).total_cmp(&layers.f64("epoch", b)))?;
-        let rate = layers.f64("i_xt_bits", last);
+        // The rate itself, not the reported I(X;Z), which is capped at the layer's ceiling.
+        let rate = layers.f64("i_xt_high_bits", last);
+        let ceiling = layers.f64("ceiling_bits", last);
         let beta = regimes.f64("level", row);
         values.insert(format!("rate_bits_beta_{beta}"), rate);
+        let above = if rate > ceiling {
+            format!(
+                ", above the layer ceiling of {} bits, so loose there",
+                bits(ceiling)
+            )
+        } else {
+            String::new()
+        };
         parts.push(format!(
-            "{} bits at beta = {beta} ({} units)",
+            "{} bits at beta = {beta} ({} units{above})",
             bits(rate),
             layers.f64("width", last)
         ));

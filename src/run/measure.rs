@@ -186,6 +186,7 @@ pub fn measure(
             // The rate bounds I(X;Z) from above, and so does log2 N: report the smaller.
             bits.i_xt_bits = rate.min(bits.ceiling_bits);
             bits.i_xt_high_bits = rate;
+            bits.saturated = rate >= bits.ceiling_bits;
             bits.i_xt_method = "vae-rate";
             measure_binned_ty(&mut bits, noise_free.view(), labels, settings)?;
         }
