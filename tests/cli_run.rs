@@ -181,6 +181,24 @@ fn unknown_config_key_names_line_and_suggestion() {
 }
 
 #[test]
+fn invalid_regime_value_fails_before_training() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("experiment.toml");
+    std::fs::write(&config, "[regimes]\ndropout = [1.5]\n").unwrap();
+    infocap()
+        .args(["-q", "run", "--quick", "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.path().join("run"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("regime `dropout 1.5`"))
+        .stderr(predicate::str::contains("[regimes]"))
+        .stderr(predicate::str::contains("invalid value 1.5"));
+    assert!(!dir.path().join("run").exists());
+}
+
+#[test]
 fn existing_run_folder_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     infocap()

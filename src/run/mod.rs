@@ -124,6 +124,19 @@ pub fn execute(experiment: &Experiment, progress: &dyn Progress) -> anyhow::Resu
     for regime in regimes::memorization_regimes(experiment)? {
         jobs.push((regime, &memorization_train, &memorization_test));
     }
+    // Check every configuration before any training, so a bad value in the experiment file
+    // fails at once rather than after the other runs.
+    for (regime, _, _) in &jobs {
+        regime.config.check().with_context(|| {
+            format!(
+                "invalid experiment: regime `{}` ({}); fix its value in the {} table of the \
+                 config file",
+                regime.name,
+                regime.task.name(),
+                regime.task.config_table()
+            )
+        })?;
+    }
     tracing::info!(runs = jobs.len(), "training every regime");
 
     let settings = Settings {

@@ -37,6 +37,17 @@ impl Task {
             Task::LabelNoise => "label-noise",
         }
     }
+
+    /// Returns the tables of the experiment file that configure this task's runs.
+    pub fn config_table(self) -> &'static str {
+        match self {
+            Task::Patterns => "[known]",
+            Task::Real => "[network] or [regimes]",
+            Task::Capacity | Task::CapacityRandom => "[capacity]",
+            Task::Memorization => "[memorization]",
+            Task::LabelNoise => "[label_noise]",
+        }
+    }
 }
 
 /// One training run of the experiment.
