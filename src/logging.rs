@@ -5,6 +5,8 @@
 //! only when stderr is a terminal. `-q` keeps warnings and errors and hides bars, `-v` and `-vv`
 //! add debug and trace logs, and `RUST_LOG` overrides the level when set.
 
+use std::io::IsTerminal;
+
 use tracing_indicatif::IndicatifLayer;
 use tracing_indicatif::filter::{IndicatifFilter, hide_indicatif_span_fields};
 use tracing_subscriber::EnvFilter;
@@ -33,6 +35,7 @@ pub fn init(global: &GlobalArgs) {
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(indicatif.get_stderr_writer())
         .with_target(global.verbose > 0)
+        .with_ansi(std::io::stderr().is_terminal())
         .without_time();
     let registry = tracing_subscriber::registry().with(filter).with(fmt);
     if show_bars {
