@@ -77,7 +77,7 @@ pub(crate) struct Samples {
     pub symbols: Option<Vec<u64>>,
 }
 
-/// The most memory a generated data set may take, 16 GiB; larger requests fail with an error
+/// The maximum memory of a generated data set, 16 GiB. Larger requests fail with an error
 /// instead of aborting the process when the allocation fails.
 const MAX_BYTES: u128 = 16 << 30;
 
@@ -227,7 +227,7 @@ mod tests {
             labels: false,
             symbols: false,
         };
-        // 10^4 rows of 2^20 values take 78 GiB; usize::MAX rows overflow a usize product.
+        // 10^4 rows of 2^20 values take 78 GiB, and usize::MAX rows overflow a usize byte count.
         for n in [10_000, usize::MAX] {
             let error = fill(n, layout, 1, |_, _| {}).err().expect("too large");
             assert!(error.to_string().contains("16 GiB"), "{error}");
