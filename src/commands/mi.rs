@@ -195,10 +195,13 @@ pub fn run(args: Args, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             print!("{}", format_report(report));
         }
     }
-    // With `all`, one estimator failing on data it does not suit is reported beside the others;
-    // every estimator failing is an input error.
+    // With `all`, an estimator that fails on data it does not suit is reported beside the
+    // others. Only when every estimator fails is it an input error.
     if reports.iter().all(|report| report.estimate.is_none()) {
-        eprintln!("error: every estimator failed on these columns; see the messages above");
+        eprintln!(
+            "error: every estimator failed on these columns (reasons above); check them with \
+             `infocap inspect` or pick other columns"
+        );
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
@@ -270,7 +273,7 @@ fn read_table(path: &Path) -> anyhow::Result<(PathBuf, Table)> {
     }
     let file = infocap_data::files::folder_data_file(path)?;
     if file.extension().is_some_and(|extension| extension == "npy") {
-        // NPY folders keep X, Y and labels in separate files; the data set joins them.
+        // NPY folders keep X, Y and labels in separate files, which the data set reader joins.
         let data = infocap_data::read_dataset(path)?;
         return Ok((
             path.to_path_buf(),
