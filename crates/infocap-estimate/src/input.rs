@@ -11,6 +11,7 @@
 use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 
 use crate::error::{EstimateError, Result};
 
@@ -146,16 +147,21 @@ pub(crate) fn row_ids(a: ArrayView2<f64>) -> (Vec<u32>, usize) {
     let (n, d) = a.dim();
     // Sortable integer keys of each value (-0.0 counted as 0.0), stored row by row.
     let keys: Vec<i64> = a.iter().map(|&v| order_key(v + 0.0)).collect();
-    let row = |i: usize| &keys[i * d..(i + 1) * d];
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by(|&i, &j| row(i).cmp(row(j)));
+    let row = |i: u32| &keys[i as usize * d..(i as usize + 1) * d];
+    // Each entry carries its row's first key, so most comparisons never read `keys`. Equal rows
+    // get one id whatever their relative order, which makes the unstable parallel sort
+    // reproducible.
+    let first = |i: u32| row(i).first().copied().unwrap_or(0);
+    let mut order: Vec<(i64, u32)> = (0..n as u32).map(|i| (first(i), i)).collect();
+    order.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| row(a.1).cmp(row(b.1))));
     let mut ids = vec![0u32; n];
     let mut next = 0u32;
-    for (position, &i) in order.iter().enumerate() {
-        if position > 0 && row(order[position - 1]) != row(i) {
+    for (position, &(key, i)) in order.iter().enumerate() {
+        let previous = position.checked_sub(1).map(|p| order[p]);
+        if previous.is_some_and(|(previous_key, j)| previous_key != key || row(j) != row(i)) {
             next += 1;
         }
-        ids[i] = next;
+        ids[i as usize] = next;
     }
     let distinct = if n == 0 { 0 } else { next as usize + 1 };
     (ids, distinct)
@@ -179,10 +185,10 @@ pub(crate) fn fewest_distinct(a: ArrayView2<f64>) -> (usize, usize) {
     a.axis_iter(Axis(1))
         .enumerate()
         .map(|(j, column)| {
-            let mut values: Vec<f64> = column.iter().map(|v| v + 0.0).collect();
-            values.sort_by(f64::total_cmp);
-            values.dedup();
-            (values.len(), j)
+            let mut keys: Vec<i64> = column.iter().map(|&v| order_key(v + 0.0)).collect();
+            keys.par_sort_unstable();
+            keys.dedup();
+            (keys.len(), j)
         })
         .min()
         .unwrap_or((0, 0))

@@ -127,8 +127,7 @@ fn entropy_nats(points: ArrayView2<f64>, k: usize) -> Result<f64> {
     let n = points.nrows();
     input::check_k("kl", n, k)?;
     let d = points.ncols();
-    let neighbors = neighbors::nearest(points, k);
-    let radii = neighbors::neighbor_radius(points, &neighbors, k, 0..d);
+    let radii = neighbors::kth_distance(points, k);
     if let Some(row) = radii.iter().position(|&r| r == 0.0) {
         return Err(EstimateError::invalid(
             "jitter_scale",

@@ -157,17 +157,17 @@ fn ksg_nats(x: ArrayView2<f64>, y: ArrayView2<f64>, options: &KsgOptions) -> Res
     let joint = ndarray::concatenate(Axis(1), &[xs.view(), ys.view()])
         .expect("x and y have equal row counts");
     let d = joint.ncols();
-    let neighbors = neighbors::nearest(joint.view(), k);
     let psi = digamma_table(n + 1);
 
     let mean_marginal = match options.variant {
         KsgVariant::Ksg1 => {
-            let eps = neighbors::neighbor_radius(joint.view(), &neighbors, k, 0..d);
+            let eps = neighbors::kth_distance(joint.view(), k);
             let nx = neighbors::count_within(xs.view(), &eps, true);
             let ny = neighbors::count_within(ys.view(), &eps, true);
             mean_digamma_sum(&psi, &nx, &ny, 1)
         }
         KsgVariant::Ksg2 => {
+            let neighbors = neighbors::nearest(joint.view(), k);
             let eps_x = neighbors::neighbor_radius(joint.view(), &neighbors, k, 0..dx);
             let eps_y = neighbors::neighbor_radius(joint.view(), &neighbors, k, dx..d);
             let nx = neighbors::count_within(xs.view(), &eps_x, false);
