@@ -67,14 +67,22 @@ pub(crate) enum Marker {
     TriangleUp,
     Diamond,
     TriangleDown,
+    TriangleRight,
+    Pentagon,
+    TriangleLeft,
 }
 
-const MARKERS: [Marker; 5] = [
+/// As many shapes as [`PALETTE`] has colors, so that with varying shapes no two of the first
+/// eight series share a shape.
+const MARKERS: [Marker; 8] = [
     Marker::Circle,
     Marker::Square,
     Marker::TriangleUp,
     Marker::Diamond,
     Marker::TriangleDown,
+    Marker::TriangleRight,
+    Marker::Pentagon,
+    Marker::TriangleLeft,
 ];
 
 /// Returns the marker of the `index`-th series.
@@ -110,6 +118,20 @@ impl Marker {
                 let w = r * 1.15;
                 Some(vec![at(0.0, -w), at(w, 0.0), at(0.0, w), at(-w, 0.0)])
             }
+            Marker::TriangleRight => {
+                Some(vec![at(1.15 * r, 0.0), at(-0.75 * r, r), at(-0.75 * r, -r)])
+            }
+            Marker::TriangleLeft => {
+                Some(vec![at(-1.15 * r, 0.0), at(0.75 * r, r), at(0.75 * r, -r)])
+            }
+            Marker::Pentagon => Some(
+                (0..5)
+                    .map(|k| {
+                        let angle = std::f64::consts::TAU * f64::from(k) / 5.0;
+                        at(1.05 * r * angle.sin(), -1.05 * r * angle.cos())
+                    })
+                    .collect(),
+            ),
         }
     }
 }
@@ -207,6 +229,16 @@ mod tests {
         assert_eq!(series_marker(7, false), Marker::Circle);
         assert_eq!(series_marker(8, false), Marker::Square);
         assert_eq!(series_marker(2, true), Marker::TriangleUp);
+    }
+
+    #[test]
+    fn varied_markers_differ_across_the_palette() {
+        let shapes: Vec<Marker> = (0..PALETTE.len()).map(|i| series_marker(i, true)).collect();
+        for (i, a) in shapes.iter().enumerate() {
+            for b in &shapes[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
     }
 
     #[test]
