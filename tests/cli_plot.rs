@@ -160,6 +160,40 @@ fn svg_contains_title_and_axis_labels() {
 }
 
 #[test]
+fn grad_snr_labels_layer_0_as_all_parameters() {
+    let table = Table::new()
+        .with("epoch", Column::I64(vec![1, 2, 1, 2]))
+        .unwrap()
+        .with("layer", Column::I64(vec![0, 0, 1, 1]))
+        .unwrap()
+        .with("grad_snr", Column::F64(vec![2.0, 1.0, 3.0, 1.5]))
+        .unwrap();
+    let (dir, path) = write(&table, "gradients.csv");
+    let out = dir.path().join("snr.svg");
+    infocap()
+        .args([
+            "plot",
+            path.to_str().unwrap(),
+            "--kind",
+            "grad-snr",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        svg.contains("all parameters"),
+        "the legend lacks layer 0's label"
+    );
+    assert!(svg.contains("layer 1"), "the legend lacks layer 1");
+    assert!(
+        !svg.contains("layer 0"),
+        "layer 0 is still labeled by number"
+    );
+}
+
+#[test]
 fn overridden_columns_name_the_axes() {
     let (dir, path) = write(&probes(), "probes.csv");
     let out = dir.path().join("i_ty.svg");

@@ -8,10 +8,12 @@
 //!   `ci_low_bits` to `ci_high_bits`, dashed ceilings at the values of `log2_n_bits`,
 //!   `capacity_bits` and `h_x_bits`.
 //! - capacity: x `capacity_bits_per_unit`, y `gap` (train minus test accuracy), one line per
-//!   `regime` (x `level` and a line per `task` in a run's `regimes.parquet`), and a lower panel of `memorized_bits` (else `bits_per_parameter`).
+//!   `regime` (x `level` and a line per `task` in a run's `regimes.parquet`), and a lower panel
+//!   of `memorized_bits` (else `bits_per_parameter`).
 //! - estimate-vs-truth: x `truth_bits`, y `bits`, one marker per `estimator`, error bars from
 //!   `ci_low_bits` to `ci_high_bits`.
-//! - grad-snr: x `epoch`, y `grad_snr` on a log axis, one line per `layer`.
+//! - grad-snr: x `epoch`, y `grad_snr` on a log axis, one line per `layer` (layer 0, the
+//!   statistics of all parameters together, is labeled so).
 //!
 //! Series and panel columns are used when present. Rows that share an x value within a series
 //! (several seeds, say) are averaged, with a warning. The chart goes next to the table as
@@ -591,8 +593,13 @@ fn draw_grad_snr(table: &Table, args: &Args, out: &Path) -> anyhow::Result<PlotS
         band: false,
     };
     let selection = Selection::read(table, &args.columns, defaults, &mut options)?;
-    let chart = GradSnr {
-        layers: selection.lines(),
-    };
+    let mut layers = selection.lines();
+    // The trainer writes the statistics of all parameters together as layer 0.
+    for series in &mut layers {
+        if series.label == "layer 0" {
+            series.label = "all parameters".to_string();
+        }
+    }
+    let chart = GradSnr { layers };
     Ok(plot::grad_snr(&chart, &chart_options(args, options), out)?)
 }
