@@ -255,6 +255,30 @@ fn by_level(regimes: &Rows, task: &str) -> Vec<usize> {
     rows
 }
 
+/// The direction of change of a quantity measured at increasing capacities.
+#[derive(Debug, PartialEq)]
+enum Trend {
+    /// Never fell from one capacity to the next, and ended higher than it started.
+    Rising,
+    /// Ended higher than it started, but fell in `falls` of the `steps` steps.
+    Mixed { falls: usize, steps: usize },
+    /// Ended no higher than it started.
+    NotHigher,
+}
+
+/// Classifies `values`, ordered by increasing capacity (at least one value).
+fn trend(values: &[f64]) -> Trend {
+    let steps = values.len() - 1;
+    let falls = values.windows(2).filter(|pair| pair[1] < pair[0]).count();
+    if values[steps] <= values[0] {
+        Trend::NotHigher
+    } else if falls == 0 {
+        Trend::Rising
+    } else {
+        Trend::Mixed { falls, steps }
+    }
+}
+
 fn capacity_sweep(regimes: &Rows) -> Option<Finding> {
     let real = by_level(regimes, "capacity");
     let (&low, &high) = (real.first()?, real.last()?);
@@ -276,10 +300,14 @@ fn capacity_sweep(regimes: &Rows) -> Option<Finding> {
         percent(low_gap),
         percent(high_gap)
     );
-    text.push_str(if high_gap > low_gap {
-        " (it grew, as expected)"
-    } else {
-        " (it did not grow)"
+    let gaps: Vec<f64> = real.iter().map(|&r| regimes.f64("gap", r)).collect();
+    text.push_str(&match trend(&gaps) {
+        Trend::Rising => " (it grew at every step, as expected)".to_string(),
+        Trend::Mixed { falls, steps } => format!(
+            " (larger at the highest capacity, as expected, but it fell in {falls} of the \
+             {steps} steps, so the trend is weak)"
+        ),
+        Trend::NotHigher => " (it did not grow)".to_string(),
     });
     let random = by_level(regimes, "capacity-random");
     if let (Some(&r_low), Some(&r_high)) = (random.first(), random.last()) {
@@ -287,16 +315,24 @@ fn capacity_sweep(regimes: &Rows) -> Option<Finding> {
             regimes.f64("memorized_bits", r_low),
             regimes.f64("memorized_bits", r_high),
         );
+        let memorized: Vec<f64> = random
+            .iter()
+            .map(|&r| regimes.f64("memorized_bits", r))
+            .collect();
         values.insert("random_low_memorized_bits".to_string(), m_low);
         values.insert("random_high_memorized_bits".to_string(), m_high);
         text.push_str(&format!(
             ", and the bits memorized from fully random labels went from {} to {}{}",
             m_low.round(),
             m_high.round(),
-            if m_high > m_low {
-                " (more capacity, more memorization)"
-            } else {
-                " (no increase)"
+            match trend(&memorized) {
+                Trend::Rising =>
+                    " (it grew at every step: more capacity, more memorization)".to_string(),
+                Trend::Mixed { falls, steps } => format!(
+                    " (larger at the highest capacity, but it fell in {falls} of the {steps} \
+                     steps)"
+                ),
+                Trend::NotHigher => " (no increase)".to_string(),
             }
         ));
     }
@@ -632,4 +668,20 @@ fn estimator_checks(checks: &Rows) -> Option<Finding> {
         text,
         values,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trend_counts_falls() {
+        assert_eq!(trend(&[1.0, 2.0, 2.0, 5.0]), Trend::Rising);
+        assert_eq!(
+            trend(&[-1.9, 1.4, 0.9, 2.3, 1.4]),
+            Trend::Mixed { falls: 2, steps: 4 }
+        );
+        assert_eq!(trend(&[3.0, 4.0, 1.0]), Trend::NotHigher);
+        assert_eq!(trend(&[3.0]), Trend::NotHigher);
+    }
 }
