@@ -8,3 +8,18 @@ pub mod plot;
 pub mod run;
 pub mod train;
 pub mod validate;
+
+/// Returns "1 row", "2 rows": the count followed by the noun in the matching number.
+pub(crate) fn count_of(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn count_of_matches_the_number() {
+        assert_eq!(super::count_of(1, "row", "rows"), "1 row");
+        assert_eq!(super::count_of(0, "row", "rows"), "0 rows");
+        assert_eq!(super::count_of(12, "epoch", "epochs"), "12 epochs");
+    }
+}

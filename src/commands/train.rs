@@ -78,7 +78,7 @@ pub struct Args {
     #[arg(long, default_value = "64", value_name = "N|full")]
     pub batch: String,
 
-    /// Training epochs.
+    /// Training epochs; 0 records only the untrained network.
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub epochs: usize,
 
@@ -223,8 +223,8 @@ pub fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             .map(|a| format!(", test accuracy {:.2}%", 100.0 * a))
             .unwrap_or_default();
         println!(
-            "trained {} epochs in {seconds:.1} s: test loss {:.4}{accuracy}; wrote {}",
-            last.epoch,
+            "trained {} in {seconds:.1} s: test loss {:.4}{accuracy}; wrote {}",
+            super::count_of(last.epoch, "epoch", "epochs"),
             last.test.loss,
             out.display()
         );
