@@ -67,6 +67,20 @@ fn flags_write_data_and_truth() {
 }
 
 #[test]
+fn quiet_gen_prints_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("g");
+    infocap()
+        .args(["-q", "gen", "gaussian", "--n", "20", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    assert_eq!(entries(&out), vec!["data.parquet", "truth.json"]);
+}
+
+#[test]
 fn every_recipe_generates_and_reads_back() {
     let root = tempfile::tempdir().unwrap();
     let recipes = recipes();
@@ -154,6 +168,24 @@ fn flags_override_recipe() {
     assert_eq!(truth["params"]["rho"], 0.5);
     assert!((truth["nats"].as_f64().unwrap() - 0.1438).abs() < 1e-4);
     assert!(out.join("data.csv").is_file());
+}
+
+#[test]
+fn recipe_parameter_error_names_file_and_line() {
+    let root = tempfile::tempdir().unwrap();
+    let recipe = root.path().join("r.toml");
+    fs::write(&recipe, "n = 10\n\n[params]\nrho = 0.5\ndimx = 2\n").unwrap();
+    infocap()
+        .args(["gen", "gaussian", "--recipe"])
+        .arg(&recipe)
+        .arg("--out")
+        .arg(root.path().join("g"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "r.toml: line 5, in [params]: unknown parameter `dimx`",
+        ));
+    assert_eq!(entries(root.path()), vec!["r.toml"]);
 }
 
 #[test]

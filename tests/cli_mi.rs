@@ -337,3 +337,18 @@ fn interval_needs_two_replicates() {
     assert!(value["ci_high_bits"].is_null(), "{value}");
     assert_eq!(value["interval"]["method"], "none");
 }
+
+#[test]
+fn missing_file_reason_printed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = infocap()
+        .args(["mi", "--x", "x0", "--y", "y0"])
+        .arg(dir.path().join("missing.csv"))
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("cannot open"), "{stderr}");
+    assert_eq!(stderr.matches("no such file").count(), 1, "{stderr}");
+}

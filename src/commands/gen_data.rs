@@ -63,7 +63,7 @@ pub struct Args {
     pub json: bool,
 }
 
-pub fn run(args: Args, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     if args.list {
         let text = if args.json {
             serde_json::to_string_pretty(&generate::families_json())? + "\n"
@@ -91,11 +91,13 @@ pub fn run(args: Args, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     }
     create_parent(&out)?;
     write_dataset(&data, &out, format, args.force)?;
-    writeln!(
-        std::io::stdout().lock(),
-        "{}",
-        written_summary(&data, &out, format)
-    )?;
+    if !global.quiet {
+        writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            written_summary(&data, &out, format)
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -112,17 +114,18 @@ struct Request {
 /// Merges the family defaults, the recipe and the flags, in increasing priority.
 fn resolve(args: &Args) -> anyhow::Result<Request> {
     let recipe = args.recipe.as_deref().map(Recipe::from_path).transpose()?;
-    let family_name = match (&args.family, &recipe) {
-        (Some(flag), Some(recipe)) if *flag != recipe.family => anyhow::bail!(
-            "the family `{flag}` on the command line differs from `{}` in the recipe; \
-             give one of them",
-            recipe.family
+    let recipe_family = recipe.as_ref().and_then(|r| r.family.clone());
+    let family_name = match (&args.family, recipe_family) {
+        (Some(flag), Some(named)) if *flag != named => anyhow::bail!(
+            "the family `{flag}` on the command line differs from `{named}` in the recipe; \
+             give one of them"
         ),
         (Some(flag), _) => flag.clone(),
-        (None, Some(recipe)) => recipe.family.clone(),
+        (None, Some(named)) => named,
         (None, None) => anyhow::bail!(
-            "missing family: name one, such as `infocap gen gaussian`, or pass --recipe FILE; \
-             `infocap gen --list` shows the families"
+            "missing family: name one, such as `infocap gen gaussian`, or set \
+             `family = \"NAME\"` in a recipe passed with --recipe FILE; `infocap gen --list` \
+             shows the families"
         ),
     };
     let spec = generate::family(&family_name)?;
@@ -136,7 +139,9 @@ fn resolve(args: &Args) -> anyhow::Result<Request> {
         overrides.set_assignment(assignment)?;
     }
     params.extend(&overrides);
-    let valid = spec.validate(&params)?;
+    let valid = spec
+        .validate(&params)
+        .map_err(|error| in_recipe(error, args.recipe.as_deref(), &overrides))?;
 
     let n = args
         .n
@@ -166,6 +171,20 @@ fn resolve(args: &Args) -> anyhow::Result<Request> {
         format,
         out,
     })
+}
+
+/// Points an error about a parameter set in the recipe, not on the command line, at its line
+/// in the recipe file.
+fn in_recipe(error: DataError, recipe: Option<&Path>, overrides: &Params) -> anyhow::Error {
+    let from_recipe = error.key().filter(|key| overrides.get(key).is_none());
+    match (recipe, from_recipe) {
+        (Some(path), Some(key)) => {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let location = infocap_data::error::key_location(&text, key);
+            anyhow::anyhow!("{}: {location}{error}", path.display())
+        }
+        _ => error.into(),
+    }
 }
 
 /// Creates the missing parent folders of `out`.
@@ -209,8 +228,8 @@ fn written_summary(data: &infocap_data::Dataset, out: &Path, format: Format) -> 
         None => String::new(),
     };
     format!(
-        "wrote {} rows ({}) of {} to {} as {}{truth}",
-        data.len(),
+        "wrote {} ({}) of {} to {} as {}{truth}",
+        super::count_of(data.len(), "row", "rows"),
         columns.join(", "),
         data.name,
         out.display(),

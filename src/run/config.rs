@@ -475,7 +475,7 @@ fn relocate_error(error: &toml::de::Error, merged_text: &str, user_text: &str) -
             .unwrap_or_default();
         return format!(
             "{}unknown key `{key}`{hint} Valid keys here: {}",
-            location(user_text, key),
+            infocap_data::error::key_location(user_text, key),
             expected.join(", ")
         );
     }
@@ -489,51 +489,15 @@ fn relocate_error(error: &toml::de::Error, merged_text: &str, user_text: &str) -
     match key {
         Some(key) => format!(
             "{}invalid value for `{key}`: {message}",
-            location(user_text, &key)
+            infocap_data::error::key_location(user_text, &key)
         ),
         None => message,
-    }
-}
-
-/// Returns `line N, in [section]: ` for the first place `key` is set in `text`, or nothing.
-fn location(text: &str, key: &str) -> String {
-    match locate_key(text, key) {
-        Some((line, Some(section))) => format!("line {line}, in [{section}]: "),
-        Some((line, None)) => format!("line {line}: "),
-        None => String::new(),
     }
 }
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let rest = &text[text.find(start)? + start.len()..];
     Some(&rest[..rest.find(end)?])
-}
-
-/// Returns the 1-based line of the first `key = ...` or `[key]` in `text` and the table it
-/// sits in.
-fn locate_key(text: &str, key: &str) -> Option<(usize, Option<String>)> {
-    let mut section: Option<String> = None;
-    for (index, line) in text.lines().enumerate() {
-        let trimmed = line.trim();
-        if let Some(name) = trimmed.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-            let name = name.trim().to_string();
-            if name == key || name.ends_with(&format!(".{key}")) {
-                return Some((index + 1, None));
-            }
-            section = Some(name);
-            continue;
-        }
-        let name = trimmed
-            .split('=')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .trim_matches('"');
-        if trimmed.contains('=') && name == key {
-            return Some((index + 1, section));
-        }
-    }
-    None
 }
 
 #[cfg(test)]

@@ -114,7 +114,9 @@ impl StagingDir {
             fs::remove_dir_all(&staging)
                 .map_err(|e| DataError::io("cannot remove stale", &staging, e))?;
         }
-        fs::create_dir(&staging).map_err(|e| DataError::io("cannot create", &staging, e))?;
+        // The error names the requested folder, because users never see the hidden staging name.
+        fs::create_dir(&staging)
+            .map_err(|e| DataError::io("cannot create output folder", &target, e))?;
         Ok(StagingDir {
             target,
             staging,

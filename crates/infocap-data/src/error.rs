@@ -49,13 +49,13 @@ pub enum DataError {
     #[error(transparent)]
     Linalg(#[from] crate::linalg::LinalgError),
 
-    /// An operating-system error on a path.
-    #[error("{action} {path}: {source}")]
+    /// An operating-system error on a path. The message already contains the system error, so
+    /// it is not also exposed as the error's source, which would print it twice in a chain.
+    #[error("{action} {path}: {error}")]
     Io {
         action: &'static str,
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
@@ -88,11 +88,21 @@ impl DataError {
     }
 
     /// Wraps an I/O error with the action that failed and its path.
-    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, error: std::io::Error) -> Self {
         DataError::Io {
             action,
             path: path.into(),
-            source,
+            error,
+        }
+    }
+
+    /// Returns the parameter or key this error is about, if it is about one.
+    pub fn key(&self) -> Option<&str> {
+        match self {
+            DataError::InvalidParameter { name, .. } | DataError::Unknown { name, .. } => {
+                Some(name)
+            }
+            _ => None,
         }
     }
 
@@ -130,9 +140,59 @@ pub fn closest_name<'a>(
 /// Result with [`DataError`].
 pub type Result<T, E = DataError> = std::result::Result<T, E>;
 
+/// Returns `line N, in [section]: ` for the first place `key` is set in the TOML `text`, or
+/// nothing, as a prefix for an error message about that key.
+pub fn key_location(text: &str, key: &str) -> String {
+    match locate_key(text, key) {
+        Some((line, Some(section))) => format!("line {line}, in [{section}]: "),
+        Some((line, None)) => format!("line {line}: "),
+        None => String::new(),
+    }
+}
+
+/// Returns the 1-based line of the first `key = ...` or `[key]` in the TOML `text` and the table
+/// it sits in.
+pub fn locate_key(text: &str, key: &str) -> Option<(usize, Option<String>)> {
+    let mut section: Option<String> = None;
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if let Some(name) = trimmed.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+            let name = name.trim().to_string();
+            if name == key || name.ends_with(&format!(".{key}")) {
+                return Some((index + 1, None));
+            }
+            section = Some(name);
+            continue;
+        }
+        let name = trimmed
+            .split('=')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"');
+        if trimmed.contains('=') && name == key {
+            return Some((index + 1, section));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locate_key_finds_line_and_section() {
+        let text = "family = \"gaussian\"\n\n[params]\nrho = 0.5\n";
+        assert_eq!(locate_key(text, "family"), Some((1, None)));
+        assert_eq!(
+            locate_key(text, "rho"),
+            Some((4, Some("params".to_string())))
+        );
+        assert_eq!(locate_key(text, "params"), Some((3, None)));
+        assert_eq!(locate_key(text, "seed"), None);
+        assert_eq!(key_location(text, "rho"), "line 4, in [params]: ");
+    }
 
     #[test]
     fn closest_name_finds_typo() {

@@ -24,7 +24,8 @@ const KEYS: &[&str] = &["family", "n", "seed", "out", "format", "params"];
 /// A parsed recipe. Command-line flags override its values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recipe {
-    pub family: String,
+    /// The family, or `None` when the command line names it.
+    pub family: Option<String>,
     pub n: Option<usize>,
     pub seed: Option<u64>,
     pub out: Option<PathBuf>,
@@ -33,13 +34,19 @@ pub struct Recipe {
 }
 
 impl Recipe {
-    /// Reads a recipe file.
+    /// Reads a recipe file. Errors about a key name its line.
     pub fn from_path(path: &Path) -> Result<Recipe> {
         let text =
             std::fs::read_to_string(path).map_err(|e| DataError::io("cannot read", path, e))?;
         Self::from_toml_str(&text).map_err(|error| match error {
             DataError::Format { message, .. } => DataError::format(path, message),
-            other => DataError::format(path, other.to_string()),
+            other => {
+                let location = other
+                    .key()
+                    .map(|key| crate::error::key_location(&text, key))
+                    .unwrap_or_default();
+                DataError::format(path, format!("{location}{other}"))
+            }
         })
     }
 
@@ -53,7 +60,7 @@ impl Recipe {
             }
         }
         let family = match table.get("family") {
-            Some(toml::Value::String(name)) => name.clone(),
+            Some(toml::Value::String(name)) => Some(name.clone()),
             Some(other) => {
                 return Err(DataError::invalid(
                     "family",
@@ -61,13 +68,7 @@ impl Recipe {
                     "expected a family name in quotes",
                 ));
             }
-            None => {
-                return Err(DataError::invalid(
-                    "family",
-                    "missing",
-                    "a recipe needs `family = \"NAME\"`; `infocap gen --list` shows the families",
-                ));
-            }
+            None => None,
         };
         let count = |key: &str| -> Result<Option<u64>> {
             match table.get(key) {
@@ -123,7 +124,7 @@ mod tests {
              [params]\nrho = 0.5\n",
         )
         .unwrap();
-        assert_eq!(recipe.family, "gaussian");
+        assert_eq!(recipe.family.as_deref(), Some("gaussian"));
         assert_eq!(recipe.n, Some(100));
         assert_eq!(recipe.seed, Some(3));
         assert_eq!(recipe.out, Some(PathBuf::from("g")));
@@ -140,9 +141,22 @@ mod tests {
     }
 
     #[test]
-    fn missing_family_is_explained() {
-        let error = Recipe::from_toml_str("n = 3\n").unwrap_err().to_string();
-        assert!(error.contains("needs `family"), "{error}");
+    fn family_may_be_left_out() {
+        let recipe = Recipe::from_toml_str("n = 3\n").unwrap();
+        assert_eq!(recipe.family, None);
+        assert_eq!(recipe.n, Some(3));
+    }
+
+    #[test]
+    fn file_errors_name_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.toml");
+        std::fs::write(&path, "family = \"gaussian\"\n\nnn = 5\n").unwrap();
+        let error = Recipe::from_path(&path).unwrap_err().to_string();
+        assert!(
+            error.contains("r.toml: line 3: unknown recipe key `nn`"),
+            "{error}"
+        );
     }
 
     #[test]
