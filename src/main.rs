@@ -93,7 +93,8 @@ fn main() -> ExitCode {
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             progress::suspend(|| eprintln!("error: {error:#}"));
-            ExitCode::from(2)
+            // 128 + SIGINT, the status shells report for a program stopped by Ctrl-C.
+            ExitCode::from(if shutdown::interrupted() { 130 } else { 2 })
         }
     }
 }
