@@ -445,8 +445,8 @@ fn format_report(report: &Report) -> String {
     }
     if estimate.negative {
         flags.push(format!(
-            "negative (raw {:.4} bits, shown as 0)",
-            estimate.raw_bits
+            "negative (raw {} bits, shown as 0)",
+            raw_bits_text(estimate.raw_bits)
         ));
     }
     if !flags.is_empty() {
@@ -519,4 +519,25 @@ fn format_settings(estimate: &Estimate) -> String {
         )),
     }
     parts.join(", ")
+}
+
+/// Formats a raw estimate in bits: 4 decimals, or scientific notation below 1e-4 in magnitude,
+/// where 4 decimals would print rounding error such as -1e-17 as "-0.0000".
+fn raw_bits_text(bits: f64) -> String {
+    if bits.abs() < 1e-4 {
+        format!("{bits:.2e}")
+    } else {
+        format!("{bits:.4}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiny_raw_values_are_not_printed_as_zero() {
+        assert_eq!(raw_bits_text(-1.25e-17), "-1.25e-17");
+        assert_eq!(raw_bits_text(-0.01234), "-0.0123");
+    }
 }
