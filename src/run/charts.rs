@@ -152,8 +152,11 @@ fn info_plane_chart(
          width."
     } else {
         "The same plane on the real data set. Without noise, binned layers sit near log2 N \
-         (every input has its own code); Gaussian noise and the VAE bottleneck give finite \
-         bounds; binary units are counted exactly."
+         (every input has its own code). Layers with Gaussian noise get the pairwise bounds and \
+         the VAE bottleneck its rate, both finite; binary units are counted exactly. Layers \
+         without noise, such as the output, are binned in every panel. A function of binary codes \
+         has at most as many distinct values as there are codes, so after binary units the \
+         output falls below log2 N."
     };
     Ok(Some(Chart {
         stem: stem.to_string(),
@@ -184,21 +187,27 @@ fn bits_per_layer_chart(results: &Results, dir: &Path) -> anyhow::Result<Option<
             .iter()
             .map(|r| (r.bits.epoch as f64, r.bits.i_xt_bits))
             .collect();
+        // Only a layer fed by X itself has a lower bound. Shading deeper layers down to 0
+        // would draw an interval that was never measured.
         let band = picked
             .iter()
-            .map(|r| {
-                let low = if r.bits.i_xt_low_bits.is_finite() {
-                    r.bits.i_xt_low_bits
-                } else {
-                    0.0
-                };
-                (r.bits.epoch as f64, low, r.bits.i_xt_high_bits)
-            })
-            .collect();
+            .all(|r| r.bits.i_xt_low_bits.is_finite())
+            .then(|| {
+                picked
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.bits.epoch as f64,
+                            r.bits.i_xt_low_bits,
+                            r.bits.i_xt_high_bits,
+                        )
+                    })
+                    .collect()
+            });
         layers.push(Series {
             label: format!("layer {layer}"),
             points,
-            band: Some(band),
+            band,
         });
         if let Some(last) = picked.last()
             && last.bits.capacity_bits < last.bits.log2_n_bits
@@ -227,10 +236,13 @@ fn bits_per_layer_chart(results: &Results, dir: &Path) -> anyhow::Result<Option<
         stem: "bits-per-layer".to_string(),
         title,
         reading: "I(X;T) of each hidden layer over training under Gaussian noise kept at \
-                  evaluation. The line is the KL (upper) pairwise bound and the band reaches \
-                  down to the Bhattacharyya (lower) bound where one exists. Dashed lines are \
-                  ceilings: log2 N for N probe inputs and the summed Gaussian capacity of the \
-                  layer's units."
+                  evaluation. The line is the KL (upper) pairwise bound; the shaded band of \
+                  the first layer reaches down to the Bhattacharyya (lower) bound. Deeper \
+                  layers see the noisy output of the layer before, so they have only the upper \
+                  bound, capped by that layer's (data processing inequality): where the cap \
+                  binds, their line lies on the one before, and the marker shapes tell them \
+                  apart. Dashed lines are ceilings: log2 N for N probe inputs and the summed \
+                  Gaussian capacity of the layer's units."
             .to_string(),
     }))
 }

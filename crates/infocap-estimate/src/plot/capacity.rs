@@ -179,7 +179,8 @@ impl<'a> CapacityFigure<'a> {
             let color = series_color(index);
             draw_line(&mut chart, theme, &s.points, theme.line_style(color), false)?;
             let marker = series_marker(index, false);
-            draw_markers(&chart, theme, &s.points, marker, |_| color, None)?;
+            let radius = theme.marker_radius();
+            draw_markers(&chart, theme, &s.points, marker, radius, |_| color, None)?;
         }
         Ok(())
     }

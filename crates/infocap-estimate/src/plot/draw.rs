@@ -364,12 +364,13 @@ pub(crate) fn draw_marker<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Draws a marker at each data point, with fill colors given per point.
+/// Draws a marker of `radius` pixels at each data point, with fill colors given per point.
 pub(crate) fn draw_markers<DB: DrawingBackend>(
     chart: &Chart<'_, DB>,
     theme: &Theme,
     points: &[(f64, f64)],
     marker: Marker,
+    radius: f64,
     fill: impl Fn(usize) -> RGBColor,
     edge: Option<RGBColor>,
 ) -> Result<(), PlotError> {
@@ -379,7 +380,7 @@ pub(crate) fn draw_markers<DB: DrawingBackend>(
     for (i, point) in points.iter().enumerate() {
         let (px, py) = chart.backend_coord(point);
         let center = (px - base.0, py - base.1);
-        draw_marker(&area, marker, center, theme.marker_radius(), fill(i), edge)?;
+        draw_marker(&area, marker, center, radius, fill(i), edge)?;
     }
     Ok(())
 }

@@ -254,7 +254,8 @@ impl Figure for TruthFigure<'_> {
             let color = series_color(i);
             let marker = series_marker(i, true);
             let edge = Some(darker(color));
-            draw_markers(&chart, &theme, &s.points, marker, |_| color, edge)?;
+            let radius = theme.marker_radius();
+            draw_markers(&chart, &theme, &s.points, marker, radius, |_| color, edge)?;
         }
         page.draw_legend()?;
         Ok(())

@@ -252,7 +252,16 @@ impl<'a> PlaneFigure<'a> {
         for layer in &panel.layers {
             let marker = series_marker(self.layer_index(&layer.label), true);
             let fill = |i: usize| self.epoch_color(layer.epochs[i]);
-            draw_markers(&chart, theme, &layer.points, marker, fill, Some(AXIS))?;
+            let radius = theme.marker_radius();
+            draw_markers(
+                &chart,
+                theme,
+                &layer.points,
+                marker,
+                radius,
+                fill,
+                Some(AXIS),
+            )?;
         }
         Ok(())
     }

@@ -1,5 +1,8 @@
 //! The line chart behind [`super::bits_per_layer`] and [`super::grad_snr`]: one colored line
 //! per series in x order, an optional shaded interval, dashed reference lines, and a legend.
+//! Every series has its own marker shape. A marker that later series cover at the same point is
+//! drawn larger, so lines on top of each other (such as a layer capped by the one before it)
+//! still show every series that passes through the point.
 
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
@@ -17,6 +20,17 @@ use super::{ChartOptions, PlotError, ReferenceLine, Series};
 /// Series with at most this many points get a marker at each point, so that sparse probe
 /// epochs show where they were measured.
 const MAX_POINTS_WITH_MARKERS: usize = 40;
+
+/// Splits `points` into those covered by 0, 1, or 2 and more of the `later` series, which
+/// have a point at exactly the same place.
+fn by_cover(points: &[(f64, f64)], later: &[CleanSeries]) -> [Vec<(f64, f64)>; 3] {
+    let mut groups: [Vec<(f64, f64)>; 3] = Default::default();
+    for &point in points {
+        let cover = later.iter().filter(|s| s.points.contains(&point)).count();
+        groups[cover.min(2)].push(point);
+    }
+    groups
+}
 
 /// A line chart with its data filtered and its axes fixed.
 pub(crate) struct LineFigure<'a> {
@@ -83,7 +97,7 @@ impl<'a> LineFigure<'a> {
             .map(|(i, s)| {
                 let color = series_color(i);
                 let marker = (s.points.len() <= MAX_POINTS_WITH_MARKERS)
-                    .then(|| (series_marker(i, false), color));
+                    .then(|| (series_marker(i, true), color));
                 let swatch = Swatch::Line {
                     style: theme.line_style(color),
                     dashed: false,
@@ -121,8 +135,14 @@ impl Figure for LineFigure<'_> {
             let style = theme.line_style(color);
             draw_line(&mut chart, &theme, &s.points, style, false)?;
             if s.points.len() <= MAX_POINTS_WITH_MARKERS {
-                let marker = series_marker(i, false);
-                draw_markers(&chart, &theme, &s.points, marker, |_| color, None)?;
+                let marker = series_marker(i, true);
+                for (depth, points) in by_cover(&s.points, &self.series[i + 1..])
+                    .iter()
+                    .enumerate()
+                {
+                    let radius = theme.marker_radius() * (1.0 + 0.3 * depth as f64);
+                    draw_markers(&chart, &theme, points, marker, radius, |_| color, None)?;
+                }
             }
         }
         page.draw_legend()?;
@@ -131,5 +151,32 @@ impl Figure for LineFigure<'_> {
 
     fn counts(&self) -> (usize, Skipped) {
         (self.points, self.skipped)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(points: &[(f64, f64)]) -> CleanSeries {
+        CleanSeries {
+            label: String::new(),
+            points: points.to_vec(),
+            band: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn by_cover_counts_covering_series() {
+        let first = [(0.0, 1.0), (1.0, 2.0), (2.0, 3.0)];
+        let later = [
+            series(&[(0.0, 1.0), (1.0, 2.0), (2.0, 3.5)]),
+            series(&[(0.0, 1.0), (1.0, 2.5)]),
+            series(&[(0.0, 1.0)]),
+        ];
+        let [open, once, twice] = by_cover(&first, &later);
+        assert_eq!(open, vec![(2.0, 3.0)]);
+        assert_eq!(once, vec![(1.0, 2.0)]);
+        assert_eq!(twice, vec![(0.0, 1.0)]);
     }
 }
