@@ -139,9 +139,13 @@ fn resolve(args: &Args) -> anyhow::Result<Request> {
         overrides.set_assignment(assignment)?;
     }
     params.extend(&overrides);
-    let valid = spec
-        .validate(&params)
-        .map_err(|error| in_recipe(error, args.recipe.as_deref(), &overrides))?;
+    let valid = spec.validate(&params).map_err(|error| {
+        in_recipe(
+            error,
+            args.recipe.as_deref().zip(recipe.as_ref()),
+            &overrides,
+        )
+    })?;
 
     let n = args
         .n
@@ -175,12 +179,15 @@ fn resolve(args: &Args) -> anyhow::Result<Request> {
 
 /// Points an error about a parameter set in the recipe, not on the command line, at its line
 /// in the recipe file.
-fn in_recipe(error: DataError, recipe: Option<&Path>, overrides: &Params) -> anyhow::Error {
+fn in_recipe(
+    error: DataError,
+    recipe: Option<(&Path, &Recipe)>,
+    overrides: &Params,
+) -> anyhow::Error {
     let from_recipe = error.key().filter(|key| overrides.get(key).is_none());
     match (recipe, from_recipe) {
-        (Some(path), Some(key)) => {
-            let text = std::fs::read_to_string(path).unwrap_or_default();
-            let location = infocap_data::error::key_location(&text, key);
+        (Some((path, recipe)), Some(key)) => {
+            let location = recipe.key_location(key);
             anyhow::anyhow!("{}: {location}{error}", path.display())
         }
         _ => error.into(),

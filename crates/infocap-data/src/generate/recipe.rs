@@ -31,6 +31,8 @@ pub struct Recipe {
     pub out: Option<PathBuf>,
     pub format: Option<Format>,
     pub params: Params,
+    /// The TOML text the recipe was read from.
+    pub text: String,
 }
 
 impl Recipe {
@@ -48,6 +50,12 @@ impl Recipe {
                 DataError::format(path, format!("{location}{other}"))
             }
         })
+    }
+
+    /// Returns `line N, in [section]: ` for the line of the recipe that sets `key`, or an empty
+    /// string when the recipe does not set it.
+    pub fn key_location(&self, key: &str) -> String {
+        crate::error::key_location(&self.text, key)
     }
 
     /// Parses recipe text; errors name the offending key.
@@ -108,6 +116,7 @@ impl Recipe {
                 .map(|name| Format::from_name(&name))
                 .transpose()?,
             params,
+            text: text.to_string(),
         })
     }
 }
