@@ -273,16 +273,18 @@ impl EqualWidthGrid {
         } else {
             0
         };
-        let mut grid = EqualWidthGrid {
+        // Measured from `high`, not from the computed top edge low + bins·width, which can
+        // round just below `high` and would gain a bin for the maximum itself.
+        let above = if max > high {
+            ((max - high) / width).ceil() as usize
+        } else {
+            0
+        };
+        EqualWidthGrid {
             low: low - below as f64 * width,
             width,
-            bins: base_bins + below,
-        };
-        let top = grid.low + grid.bins as f64 * grid.width;
-        if max > top {
-            grid.bins += ((max - top) / width).ceil() as usize;
+            bins: base_bins + below + above,
         }
-        grid
     }
 
     fn index(&self, v: f64) -> u32 {
@@ -418,5 +420,23 @@ mod tests {
             bin_indices(values.view(), &options).unwrap(),
             vec![0, 0, 1, 1]
         );
+    }
+
+    #[test]
+    fn bin_count_exact_despite_rounding() {
+        // (high - low) / 30 · 30 can round below the span; the top edge must not gain a bin.
+        let ranges = [
+            (-3.6264, 3.78),
+            (-0.1, 0.7),
+            (1.0 / 3.0, 10.0 / 3.0),
+            (-7.3, 2.9),
+        ];
+        for (low, high) in ranges {
+            for count in [3, 7, 10, 30, 100] {
+                let grid = EqualWidthGrid::new((low, high), BinSize::Count(count), None);
+                assert_eq!(grid.bins, count, "range {low} .. {high}, {count} bins");
+                assert_eq!(grid.index(high), count as u32 - 1);
+            }
+        }
     }
 }
