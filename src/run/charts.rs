@@ -149,14 +149,15 @@ fn info_plane_chart(
          Deterministic layers are binned (30 bins per unit), so their I(X;T) is the entropy of \
          the binned code, at most log2 N, and depends on the bin width. The noisy panel uses \
          the pairwise-distance bound instead, which is a property of the network, not of a bin \
-         width."
+         width, and caps the layers above the noisy one by it (data processing inequality)."
     } else {
         "The same plane on the real data set. Without noise, binned layers sit near log2 N \
          (every input has its own code). Layers with Gaussian noise get the pairwise bounds and \
          the VAE bottleneck its rate, both finite; binary units are counted exactly. Layers \
-         without noise, such as the output, are binned in every panel. A function of binary codes \
-         has at most as many distinct values as there are codes, so after binary units the \
-         output falls below log2 N."
+         without noise, such as the output, are binned, and capped by the bounds of a noisy \
+         layer below them (data processing inequality). A function of binary codes has at most \
+         as many distinct values as there are codes, so after binary units the output falls \
+         below log2 N."
     };
     Ok(Some(Chart {
         stem: stem.to_string(),

@@ -17,6 +17,9 @@
 //!   the recorded input and capped by the layer before (data processing inequality).
 //! - A VAE layer reports its rate, Σ_units KL(N(μ, σ²) ‖ N(0, 1)), an upper bound on I(X;Z).
 //! - Sign units carry at most one bit each; they are counted exactly (no bins).
+//! - A layer above a noisy layer carries at most that layer's upper bounds about X and Y (data
+//!   processing inequality). Every layer has I(T;Y) ≤ I(X;T), because the label is a function
+//!   of the input. Values above these bounds are capped.
 //!
 //! The ceiling is min(Σ unit capacities, H(X), log2 N): 0.5 log2(1 + P/s²) per Gaussian unit
 //! with P the measured mean power of μ, c per capacity-limited unit, 1 per sign unit, 32 per
@@ -73,7 +76,8 @@ pub struct LayerBits {
     pub i_xt_bits: f64,
     pub i_xt_low_bits: f64,
     pub i_xt_high_bits: f64,
-    /// `binned`, `pairwise-kl`, `vae-rate` or `exact-binary`.
+    /// `binned`, `pairwise-kl`, `vae-rate`, `exact-binary`, or `upstream-bound` when a noisy
+    /// layer below bounds this one more tightly than its own measurement.
     pub i_xt_method: &'static str,
     pub i_ty_bits: f64,
     pub i_ty_low_bits: f64,
@@ -120,13 +124,13 @@ impl Settings {
 }
 
 /// Measures one probed layer; `labels` are the classes of the probe inputs, and
-/// `upstream_upper_bits` the upper bound of the nearest noisy layer below, if any.
+/// `upstream` the upper bounds of the nearest noisy layer below, if any.
 pub fn measure(
     probe: &LayerProbe,
     info: LayerInfo,
     labels: &[usize],
     settings: Settings,
-    upstream_upper_bits: Option<f64>,
+    upstream: Option<Upstream>,
 ) -> anyhow::Result<LayerBits> {
     let n = probe.activations.nrows();
     anyhow::ensure!(
@@ -172,7 +176,7 @@ pub fn measure(
             noise_free.view(),
             std,
             labels,
-            upstream_upper_bits,
+            upstream.map(|u| u.i_xt_bits),
         )?,
         Channel::Vae => {
             let log_var = probe
@@ -200,7 +204,49 @@ pub fn measure(
             measure_counts(&mut bits, noise_free.view(), labels, settings)?;
         }
     }
+    apply_upper_bounds(&mut bits, upstream);
     Ok(bits)
+}
+
+/// Upper bounds, in bits, that a noisy layer sets for every layer computed from it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Upstream {
+    /// Upper bound on I(X;T) of the noisy layer.
+    pub i_xt_bits: f64,
+    /// Upper bound on I(T;Y) of the noisy layer.
+    pub i_ty_bits: f64,
+}
+
+/// Caps what a layer can carry by the bounds that hold for every layer.
+///
+/// Data processing inequality: a layer computed from a noisy layer below carries at most that
+/// layer's upper bounds about X and about Y, whatever its own binned entropy. The labels
+/// are a function of the probe inputs, so Y – X – T is a Markov chain and I(T;Y) ≤ I(X;T) as
+/// well.
+fn apply_upper_bounds(bits: &mut LayerBits, upstream: Option<Upstream>) {
+    // `f64::min` would replace a missing (NaN) value with the bound, so those stay missing.
+    let at_most = |value: f64, bound: f64| {
+        if value.is_nan() {
+            value
+        } else {
+            value.min(bound)
+        }
+    };
+    if let Some(cap) = upstream {
+        if bits.i_xt_bits > cap.i_xt_bits {
+            bits.i_xt_bits = cap.i_xt_bits;
+            bits.i_xt_high_bits = cap.i_xt_bits;
+            bits.i_xt_low_bits = f64::NAN;
+            bits.i_xt_method = "upstream-bound";
+            bits.saturated = false;
+        }
+        bits.i_ty_bits = at_most(bits.i_ty_bits, cap.i_ty_bits);
+        bits.i_ty_high_bits = at_most(bits.i_ty_high_bits, cap.i_ty_bits);
+    }
+    let i_xt_high = bits.i_xt_high_bits.max(bits.i_xt_bits);
+    bits.i_ty_bits = at_most(bits.i_ty_bits, bits.i_xt_bits);
+    bits.i_ty_high_bits = at_most(bits.i_ty_high_bits, i_xt_high);
+    bits.i_ty_low_bits = at_most(bits.i_ty_low_bits, bits.i_ty_bits);
 }
 
 /// Returns one unit's capacity in bits for the layer's channel.
@@ -370,6 +416,51 @@ mod tests {
         assert!(bits.saturated);
         assert_eq!(bits.log2_n_bits, 3.0);
         assert_eq!(bits.ceiling_bits, 3.0);
+    }
+
+    #[test]
+    fn noisy_layer_below_caps_binned_layer() {
+        // Eight distinct codes bin to 3 bits, and the labels copy them (3 bits of I(T;Y)), but
+        // a noisy layer below bounds I(X;T) by 1.5 bits, which then bounds I(T;Y) too.
+        let codes = Array2::from_shape_fn((8, 1), |(i, _)| i as f32);
+        let labels: Vec<usize> = (0..8).collect();
+        let info = LayerInfo {
+            block: &block(Activation::Tanh, None),
+            is_output: true,
+        };
+        let cap = Upstream {
+            i_xt_bits: 1.5,
+            i_ty_bits: 2.0,
+        };
+        let bits = measure(&probe(codes, None), info, &labels, SETTINGS, Some(cap)).unwrap();
+        assert_eq!(bits.i_xt_method, "upstream-bound");
+        assert_eq!(bits.i_xt_bits, 1.5);
+        assert_eq!(bits.i_xt_high_bits, 1.5);
+        assert!(bits.i_xt_low_bits.is_nan());
+        assert!(!bits.saturated);
+        assert_eq!(bits.i_ty_bits, 1.5);
+        assert!(bits.i_ty_high_bits <= 1.5);
+    }
+
+    #[test]
+    fn upstream_label_bound_caps_only_i_ty() {
+        let codes = Array2::from_shape_fn((8, 1), |(i, _)| i as f32);
+        let labels = vec![0, 0, 0, 0, 1, 1, 1, 1];
+        let info = LayerInfo {
+            block: &block(Activation::Tanh, None),
+            is_output: true,
+        };
+        // The I(X;T) bound of 5 bits is looser than the binned 3 bits; the I(T;Y) bound of
+        // 0.5 bits is tighter than the binned 1 bit.
+        let cap = Upstream {
+            i_xt_bits: 5.0,
+            i_ty_bits: 0.5,
+        };
+        let bits = measure(&probe(codes, None), info, &labels, SETTINGS, Some(cap)).unwrap();
+        assert_eq!(bits.i_xt_method, "binned");
+        assert!((bits.i_xt_bits - 3.0).abs() < 1e-9, "{bits:?}");
+        assert_eq!(bits.i_ty_bits, 0.5);
+        assert!(bits.i_ty_high_bits <= 0.5);
     }
 
     #[test]

@@ -309,7 +309,7 @@ fn record(trained: &Trained, settings: Settings, results: &mut Results) -> anyho
         .filter(|p| p.split == Split::Train)
         .collect();
     probes.sort_by_key(|p| (p.epoch, p.layer));
-    let mut upstream: HashMap<usize, f64> = HashMap::new();
+    let mut upstream: HashMap<usize, measure::Upstream> = HashMap::new();
     let mut last_layers: HashMap<usize, measure::LayerBits> = HashMap::new();
     for probe in probes {
         let block = &plan.blocks[probe.layer - 1];
@@ -326,7 +326,23 @@ fn record(trained: &Trained, settings: Settings, results: &mut Results) -> anyho
             Channel::of(block)
         };
         if matches!(channel, Channel::Gaussian { .. } | Channel::Vae) {
-            let bound = bits.i_xt_high_bits.min(cap.unwrap_or(f64::INFINITY));
+            // Bounds never loosen going up: min with the cap of the noisy layer below.
+            let below = cap.unwrap_or(measure::Upstream {
+                i_xt_bits: f64::INFINITY,
+                i_ty_bits: f64::INFINITY,
+            });
+            // The pairwise bound on I(T;Y) holds for a Gaussian layer fed by X itself. A VAE
+            // rate or a deeper layer bounds I(T;Y) only through I(T;Y) ≤ I(X;T).
+            let first_gaussian = cap.is_none() && matches!(channel, Channel::Gaussian { .. });
+            let own_ty = if first_gaussian && !bits.i_ty_high_bits.is_nan() {
+                bits.i_ty_high_bits
+            } else {
+                bits.i_xt_high_bits
+            };
+            let bound = measure::Upstream {
+                i_xt_bits: bits.i_xt_high_bits.min(below.i_xt_bits),
+                i_ty_bits: own_ty.min(below.i_ty_bits),
+            };
             upstream.insert(probe.epoch, bound);
         }
         if probe.epoch == outcome.epochs.last().map_or(0, |e| e.epoch) {

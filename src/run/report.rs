@@ -61,8 +61,9 @@ pub fn render(input: &ReportInput) -> String {
         out,
         "One row per training run. Gap is train minus test accuracy. The last hidden layer's \
          I(X;T) comes from the method named: `binned` (30 bins per unit, at most log2 N), \
-         `pairwise-kl` (upper bound for Gaussian noise), `vae-rate` (KL rate) or `exact-binary` \
-         (counted sign patterns). Memorized bits are N log2 C minus the summed training \
+         `pairwise-kl` (upper bound for Gaussian noise), `vae-rate` (KL rate), `exact-binary` \
+         (counted sign patterns) or `upstream-bound` (the bound of a noisy layer below, which \
+         no layer above it can exceed). Memorized bits are N log2 C minus the summed training \
          cross-entropy in bits: the label information fitted on the training set. On random \
          labels all of it is memorized; on clean labels most of it generalizes.\n"
     );
