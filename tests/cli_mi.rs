@@ -352,3 +352,31 @@ fn missing_file_reason_printed_once() {
     assert!(stderr.contains("cannot open"), "{stderr}");
     assert_eq!(stderr.matches("no such file").count(), 1, "{stderr}");
 }
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    // A reader that exits before reading (`infocap mi ... | true`): the write fails with a
+    // broken pipe, which must end the program with success and no panic message.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pairs.csv");
+    write_gaussian_table(&file, 500);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("infocap"))
+        .args([
+            "mi",
+            file.to_str().unwrap(),
+            "--x",
+            "x0",
+            "--y",
+            "y0",
+            "--json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}

@@ -186,13 +186,13 @@ pub fn run(args: Args, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         } else {
             serde_json::to_string_pretty(&reports[0])?
         };
-        println!("{text}");
+        super::print_out(&format!("{text}\n"))?;
     } else {
         for (i, report) in reports.iter().enumerate() {
             if i > 0 {
-                println!();
+                super::print_out("\n")?;
             }
-            print!("{}", format_report(report));
+            super::print_out(&format_report(report))?;
         }
     }
     // With `all`, an estimator that fails on data it does not suit is reported beside the

@@ -9,6 +9,16 @@ pub mod run;
 pub mod train;
 pub mod validate;
 
+/// Writes `text` to standard output. Unlike `print!`, which panics when the reader has gone
+/// (`infocap mi ... | head`), this returns the broken pipe as an error, which `main` treats as a
+/// normal end.
+pub(crate) fn print_out(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
+}
+
 /// Returns "1 row", "2 rows": the count followed by the noun in the matching number.
 pub(crate) fn count_of(n: usize, singular: &str, plural: &str) -> String {
     format!("{n} {}", if n == 1 { singular } else { plural })

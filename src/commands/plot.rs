@@ -172,7 +172,7 @@ pub fn run(args: Args, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             summary.skipped.non_positive
         );
     }
-    println!("{}", summary.path.display());
+    super::print_out(&format!("{}\n", summary.path.display()))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -123,13 +123,13 @@ pub fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let out = staging.commit()?;
 
     if !global.quiet {
-        println!(
-            "{} training runs in {seconds:.0} s; wrote {} (report.md, {} charts, {} findings)",
+        super::print_out(&format!(
+            "{} training runs in {seconds:.0} s; wrote {} (report.md, {} charts, {} findings)\n",
             results.regimes.len(),
             out.display(),
             charts.len(),
             findings.len()
-        );
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -203,7 +203,7 @@ pub fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     )?;
     let out = staging.commit()?;
     if args.json {
-        println!("{text}");
+        super::print_out(&format!("{text}\n"))?;
     }
     if let Some(divergence) = &outcome.divergence {
         crate::progress::suspend(|| {
@@ -222,12 +222,12 @@ pub fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             .accuracy
             .map(|a| format!(", test accuracy {:.2}%", 100.0 * a))
             .unwrap_or_default();
-        println!(
-            "trained {} in {seconds:.1} s: test loss {:.4}{accuracy}; wrote {}",
+        super::print_out(&format!(
+            "trained {} in {seconds:.1} s: test loss {:.4}{accuracy}; wrote {}\n",
             super::count_of(last.epoch, "epoch", "epochs"),
             last.test.loss,
             out.display()
-        );
+        ))?;
     }
     Ok(ExitCode::SUCCESS)
 }

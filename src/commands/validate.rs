@@ -65,16 +65,18 @@ pub fn run(args: Args, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     crate::shutdown::check()?;
 
     let tally = Tally::of(&rows);
-    if args.json {
-        let json = serde_json::json!({ "rows": rows, "tally": tally });
-        println!("{}", serde_json::to_string_pretty(&json)?);
-    } else {
-        print!("{}", render(&rows, &tally));
-    }
+    // The files go first, so that a reader that closes standard output early (`| head`)
+    // does not cost them.
     if let Some(staging) = staging {
         write_outputs(&rows, staging.path())?;
         let path = staging.commit()?;
         eprintln!("wrote {}", path.display());
+    }
+    if args.json {
+        let json = serde_json::json!({ "rows": rows, "tally": tally });
+        super::print_out(&format!("{}\n", serde_json::to_string_pretty(&json)?))?;
+    } else {
+        super::print_out(&render(&rows, &tally))?;
     }
     Ok(if tally.ok() {
         ExitCode::SUCCESS
