@@ -1,14 +1,15 @@
-//! Clean stop on Ctrl-C.
+//! Clean stop on Ctrl-C, and on SIGTERM and SIGHUP (`kill`, `timeout`, a closed terminal).
 //!
-//! The first interrupt sets a flag that long loops poll through [`check`]; they then return an
+//! The first signal sets a flag that long loops poll through [`check`]; they then return an
 //! error, and the staging folders of unfinished outputs are removed as their owners drop. A
-//! second interrupt ends the process at once.
+//! second one ends the process at once. Whichever signal stops it, the exit code is 130, the
+//! code for Ctrl-C, because the handler cannot tell the signals apart.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// Installs the Ctrl-C handler.
+/// Installs the handler of Ctrl-C, SIGTERM and SIGHUP.
 pub fn install() {
     let result = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
@@ -16,7 +17,7 @@ pub fn install() {
         }
     });
     if let Err(error) = result {
-        tracing::debug!(%error, "Ctrl-C handler not installed");
+        tracing::debug!(%error, "signal handler not installed");
     }
 }
 

@@ -224,8 +224,9 @@ fn unknown_data_source_is_an_input_error() {
 }
 
 #[cfg(unix)]
-#[test]
-fn ctrl_c_exits_130_without_output() {
+/// Starts a quick run, sends `signal` once it has begun writing, and checks that it stops
+/// with code 130 and leaves no output.
+fn stops_cleanly_on(signal: &str) {
     use std::time::{Duration, Instant};
 
     let dir = tempfile::tempdir().unwrap();
@@ -259,16 +260,26 @@ fn ctrl_c_exits_130_without_output() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(sent.success());
     let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(130), "{output:?}");
+    assert_eq!(output.status.code(), Some(130), "{signal}: {output:?}");
     assert!(String::from_utf8_lossy(&output.stderr).contains("interrupted"));
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
         0,
-        "output left behind"
+        "output left behind after {signal}"
     );
+}
+
+#[test]
+fn ctrl_c_exits_130_without_output() {
+    stops_cleanly_on("-INT");
+}
+
+#[test]
+fn sigterm_exits_130_without_output() {
+    stops_cleanly_on("-TERM");
 }

@@ -89,6 +89,11 @@ pub fn run(args: Args, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     if let (Some(truth), Some(path)) = (data.truth.as_mut(), &args.recipe) {
         truth.recipe = Some(path.display().to_string());
     }
+    // Generation does not poll for Ctrl-C, so an interrupt during it stops the command here,
+    // before anything is written.
+    // TODO: an interrupt while the files are written still lets them be committed, because
+    // the writer in infocap-data does not poll for it.
+    crate::shutdown::check()?;
     create_parent(&out)?;
     write_dataset(&data, &out, format, args.force)?;
     if !global.quiet {
