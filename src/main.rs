@@ -36,7 +36,8 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Number of worker threads [default: all cores]. Results do not depend on it.
+    /// Number of worker threads [default: RAYON_NUM_THREADS, else all cores]. Results do not
+    /// depend on it.
     #[arg(long, global = true, value_name = "N")]
     pub threads: Option<usize>,
 }
@@ -99,15 +100,30 @@ fn main() -> ExitCode {
     }
 }
 
-/// Sizes the rayon pool and the matrix-multiply threads.
+/// The maximum number of worker threads. Each thread costs a stack and start-up time, and far
+/// more threads than cores only slow the work down.
+const MAX_THREADS: usize = 256;
+
+/// Sizes the rayon pool and the matrix-multiply threads, from `--threads`, else
+/// `RAYON_NUM_THREADS`, else the number of cores.
 ///
 /// Every parallel computation in infocap splits its work into a fixed number of chunks with
 /// their own seeded random streams, so the thread count changes speed, never results.
 fn configure_threads(threads: Option<usize>) -> anyhow::Result<()> {
     let threads = match threads {
         Some(0) => anyhow::bail!("invalid value 0 for --threads: use at least 1"),
+        Some(n) if n > MAX_THREADS => anyhow::bail!(
+            "invalid value {n} for --threads: use at most {MAX_THREADS}; this machine has {} \
+             cores",
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        ),
         Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        // rayon's own variable, honored as rayon would without a configured pool.
+        None => std::env::var("RAYON_NUM_THREADS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| (1..=MAX_THREADS).contains(&n))
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
     };
     // matrixmultiply reads this variable once, at its first threaded product.
     // SAFETY: no other thread exists yet, so nothing reads the environment concurrently.

@@ -359,3 +359,15 @@ fn missing_family_and_output_are_explained() {
         .code(2)
         .stderr(predicate::str::contains("missing output folder"));
 }
+
+#[test]
+fn absurd_thread_count_is_an_input_error() {
+    infocap()
+        .args(["--threads", "100000", "gen", "--list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid value 100000 for --threads",
+        ))
+        .stderr(predicate::str::contains("at most 256"));
+}

@@ -27,6 +27,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{EstimateError, Result};
 use crate::estimate::Estimate;
 
+/// The maximum number of replicates of an interval.
+pub const MAX_RESAMPLES: usize = 10_000;
+
 /// Method of an interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -84,6 +87,16 @@ impl IntervalOptions {
                 "resamples",
                 self.resamples,
                 "use at least 2 replicates, or the method `none`",
+            ));
+        }
+        if self.resamples > MAX_RESAMPLES {
+            return Err(EstimateError::invalid(
+                "resamples",
+                self.resamples,
+                &format!(
+                    "each replicate runs the estimator again; use at most {MAX_RESAMPLES}, such \
+                     as 1000"
+                ),
             ));
         }
         Ok(())
@@ -252,5 +265,18 @@ mod tests {
         // Values 1..=4: mean 2.5, squared deviations sum to 5, divisor 3.
         assert!((sample_std(&[1.0, 2.0, 3.0, 4.0]) - (5.0f64 / 3.0).sqrt()).abs() < 1e-15);
         assert!(sample_std(&[1.0]).is_nan());
+    }
+
+    #[test]
+    fn replicate_count_is_bounded() {
+        let options = |resamples| IntervalOptions {
+            resamples,
+            ..IntervalOptions::default()
+        };
+        assert!(options(2).check().is_ok());
+        assert!(options(MAX_RESAMPLES).check().is_ok());
+        let error = options(MAX_RESAMPLES + 1).check().unwrap_err().to_string();
+        assert!(error.contains("10001"), "{error}");
+        assert!(error.contains("at most 10000"), "{error}");
     }
 }

@@ -92,6 +92,18 @@ impl TrainConfig {
     /// [`NnError::InvalidParameter`] naming the first invalid value.
     pub fn check(&self) -> Result<CheckedConfig, NnError> {
         let plan = self.model.plan()?;
+        let parameters = approximate_parameters(&plan);
+        if parameters > MAX_PARAMETERS {
+            let gib = (parameters * BYTES_PER_PARAMETER) as f64 / f64::from(1u32 << 30);
+            return Err(NnError::invalid(
+                "parameter count",
+                parameters,
+                format!(
+                    "the weights, gradients and optimizer state would take {gib:.0} GiB, more \
+                     than the 16 GiB limit; use narrower or fewer layers"
+                ),
+            ));
+        }
         self.optimizer.validate()?;
         if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
             return Err(NnError::invalid(
@@ -142,6 +154,24 @@ impl TrainConfig {
             probe_epochs,
         })
     }
+}
+
+/// Bytes per parameter: the f32 weight, its gradient and two optimizer moments.
+const BYTES_PER_PARAMETER: u128 = 16;
+
+/// The largest network trained, 2^30 parameters, which take 16 GiB, the limit the data
+/// generator uses too.
+const MAX_PARAMETERS: u128 = (16 << 30) / BYTES_PER_PARAMETER;
+
+/// Returns the weights and biases of `plan`, counting a VAE layer's two heads.
+fn approximate_parameters(plan: &ModelPlan) -> u128 {
+    plan.blocks
+        .iter()
+        .map(|b| {
+            let heads = if b.vae_beta.is_some() { 2 } else { 1 };
+            heads * (b.fan_in as u128 + 1) * b.width as u128
+        })
+        .sum()
 }
 
 /// A configuration whose data-independent parameters passed [`TrainConfig::check`].
@@ -204,7 +234,8 @@ impl ProbeConfig {
         let mut epochs: Vec<usize> = match &self.epochs {
             ProbeEpochs::Never => Vec::new(),
             ProbeEpochs::LogSpaced { count } => {
-                let count = (*count).max(2);
+                // More points than the total + 1 epochs would only repeat epochs.
+                let count = (*count).min(total + 1).max(2);
                 let top = (1.0 + total as f64).ln();
                 (0..count)
                     .map(|i| ((top * i as f64 / (count - 1) as f64).exp() - 1.0).round() as usize)
@@ -445,5 +476,28 @@ mod tests {
         config.optimizer = Optimizer::Sgd { lr: 0.0 };
         let error = config.check().unwrap_err().to_string();
         assert!(error.contains("learning rate"), "{error}");
+    }
+
+    #[test]
+    fn log_probe_count_capped_by_epochs() {
+        let probes = ProbeConfig {
+            epochs: ProbeEpochs::LogSpaced {
+                count: 1_000_000_000,
+            },
+            ..ProbeConfig::default()
+        };
+        assert_eq!(probes.resolve(2).unwrap(), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn oversized_network_is_rejected() {
+        let spec = ModelSpec::classifier(&[64, 100_000_000, 10], Activation::Tanh);
+        let error = TrainConfig::new(spec, 1, 0)
+            .check()
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("7500000010"), "{error}");
+        assert!(error.contains("112 GiB"), "{error}");
+        assert!(error.contains("16 GiB"), "{error}");
     }
 }

@@ -584,7 +584,8 @@ pub fn train_as<F: Float>(
     let mut probes = Probes::default();
     let subsets = probe_subsets(&trainer, &mut probes);
     let start = Instant::now();
-    let mut epochs = Vec::with_capacity(config.epochs + 1);
+    // Not reserved from `config.epochs`: a run may be stopped long before a huge count.
+    let mut epochs = Vec::new();
     let mut last_good;
     let mut divergence = None;
     let mut stopped = false;
