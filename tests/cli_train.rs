@@ -275,6 +275,17 @@ fn divergence_exits_with_code_one_and_keeps_outputs() {
 }
 
 #[test]
+fn exploding_finite_loss_counts_as_divergence() {
+    // sgd at 1e30 drives the loss to about 1e30 while every value stays finite.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    train(&out, &["--arch", "64-32-10", "--opt", "sgd:1e30"])
+        .code(1)
+        .stderr(predicate::str::contains("training diverged"))
+        .stderr(predicate::str::contains("before training"));
+}
+
+#[test]
 fn mnist_run_when_data_is_present() {
     let mnist = shared_data().join("mnist");
     if !mnist.is_dir() {

@@ -79,6 +79,26 @@ pub struct Divergence {
     pub message: String,
 }
 
+/// How many times its initial value the training objective may reach before the run counts as
+/// diverged, even while every value is still finite.
+const EXPLODED_FACTOR: f64 = 1e6;
+
+/// Returns a divergence record when the mean training objective of an epoch exceeds
+/// [`EXPLODED_FACTOR`] times (1 + its value before training).
+fn exploded(objective: f64, baseline: f64, epoch: usize, step: usize) -> Option<Divergence> {
+    let limit = EXPLODED_FACTOR * (1.0 + baseline.abs());
+    (objective > limit).then(|| Divergence {
+        epoch,
+        step,
+        layer: "loss".to_string(),
+        message: format!(
+            "the objective reached {objective:.3e} at epoch {epoch}, update {step}, more than \
+             {EXPLODED_FACTOR:.0e} times its value of {baseline:.4} before training; lower the \
+             learning rate"
+        ),
+    })
+}
+
 /// The result of a run.
 #[derive(Debug, Clone)]
 pub struct TrainOutcome<F> {
@@ -621,7 +641,10 @@ pub fn train_as<F: Float>(
             break;
         }
         last_good = trainer.model.param_values();
-        match trainer.run_epoch() {
+        let baseline = epochs[0].train.objective;
+        match trainer.run_epoch().and_then(|objective| {
+            exploded(objective, baseline, trainer.epoch, trainer.steps).map_or(Ok(objective), Err)
+        }) {
             Ok(objective) => batch_objective = objective,
             Err(record) => {
                 tracing::warn!("{}", record.message);
