@@ -28,10 +28,12 @@ fn read_truth(folder: &Path) -> Value {
     serde_json::from_str(&text).expect("truth.json is JSON")
 }
 
+/// Returns the sorted names in `folder`, without the marker every output folder has.
 fn entries(folder: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(folder)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != infocap_data::atomic::MARKER)
         .collect();
     names.sort();
     names
@@ -310,24 +312,42 @@ fn unknown_names_suggest_the_nearest() {
 fn existing_output_needs_force() {
     let root = tempfile::tempdir().unwrap();
     let out = root.path().join("g");
-    fs::create_dir(&out).unwrap();
-    fs::write(out.join("keep.txt"), "old").unwrap();
-    infocap()
-        .args(["gen", "gaussian", "--n", "10"])
-        .arg("--out")
-        .arg(&out)
-        .assert()
+    let generate = |force: bool| {
+        let mut command = infocap();
+        command
+            .args(["gen", "gaussian", "--n", "10", "--out"])
+            .arg(&out);
+        if force {
+            command.arg("--force");
+        }
+        command.assert()
+    };
+    generate(false).success();
+    assert!(out.join(infocap_data::atomic::MARKER).is_file());
+    generate(false)
         .code(2)
         .stderr(predicate::str::contains("already exists"))
         .stderr(predicate::str::contains("--force"));
-    assert_eq!(entries(&out), vec!["keep.txt"]);
+    generate(true).success();
+    assert_eq!(entries(&out), vec!["data.parquet", "truth.json"]);
+    assert_eq!(entries(root.path()), vec!["g"]);
+}
+
+#[test]
+fn force_keeps_folders_infocap_did_not_write() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("g");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("keep.txt"), "old").unwrap();
     infocap()
-        .args(["gen", "gaussian", "--n", "10", "--force"])
-        .arg("--out")
+        .args(["gen", "gaussian", "--n", "10", "--force", "--out"])
         .arg(&out)
         .assert()
-        .success();
-    assert_eq!(entries(&out), vec!["data.parquet", "truth.json"]);
+        .code(2)
+        .stderr(predicate::str::contains(
+            "not an output folder written by infocap",
+        ));
+    assert_eq!(entries(&out), vec!["keep.txt"]);
     assert_eq!(entries(root.path()), vec!["g"]);
 }
 

@@ -5,12 +5,19 @@
 //! folder is atomic on POSIX file systems, so a reader, or a user after an interrupted run, sees
 //! either the old state or the complete new one. A process killed mid-write can leave a hidden
 //! `.NAME.partial-PID` entry behind, never a file under the final name.
+//!
+//! Every output folder contains an empty marker file, [`MARKER`]. A forced write replaces only a
+//! folder with that marker, or an empty one, so a mistyped `--out` cannot delete a data file or
+//! an unrelated folder.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{DataError, Result};
+
+/// The file that marks a folder as an infocap output, which a forced write may replace.
+pub const MARKER: &str = ".infocap-output";
 
 /// Returns the hidden sibling path `.NAME.TAG-PID` of `path`.
 fn sibling(path: &Path, tag: &str) -> PathBuf {
@@ -87,6 +94,36 @@ pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Checks that a forced write may replace whatever is at `target`: nothing, an empty folder,
+/// or a folder with the [`MARKER`] of an infocap output.
+fn check_replaceable(target: &Path) -> Result<()> {
+    let reject = |what| {
+        Err(DataError::NotReplaceable {
+            path: target.to_path_buf(),
+            what,
+        })
+    };
+    // `.`, `..` and `/` have no name to stage beside, and may hold the working folder itself.
+    if target.file_name().is_none() {
+        return reject("the current, parent or root folder");
+    }
+    let Ok(metadata) = fs::symlink_metadata(target) else {
+        return Ok(());
+    };
+    if !metadata.is_dir() {
+        return reject("a file or link");
+    }
+    if target.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let mut entries =
+        fs::read_dir(target).map_err(|e| DataError::io("cannot read folder", target, e))?;
+    if entries.next().is_none() {
+        return Ok(());
+    }
+    reject("a folder with other files")
+}
+
 /// An output folder filled in a hidden staging folder and renamed into place by
 /// [`StagingDir::commit`].
 ///
@@ -109,6 +146,9 @@ impl StagingDir {
     pub fn new(target: impl Into<PathBuf>, force: bool) -> Result<Self> {
         let target = target.into();
         check_new_path(&target, force)?;
+        if force {
+            check_replaceable(&target)?;
+        }
         let staging = sibling(&target, "partial");
         if staging.exists() {
             fs::remove_dir_all(&staging)
@@ -117,12 +157,15 @@ impl StagingDir {
         // The error names the requested folder, because users never see the hidden staging name.
         fs::create_dir(&staging)
             .map_err(|e| DataError::io("cannot create output folder", &target, e))?;
-        Ok(StagingDir {
+        let dir = StagingDir {
             target,
             staging,
             force,
             committed: false,
-        })
+        };
+        let marker = dir.staging.join(MARKER);
+        fs::write(&marker, "").map_err(|e| DataError::io("cannot create", &marker, e))?;
+        Ok(dir)
     }
 
     /// Returns the folder to write into.
@@ -199,8 +242,9 @@ mod tests {
     fn existing_target_needs_force() {
         let root = tempfile::tempdir().unwrap();
         let target = root.path().join("run");
-        fs::create_dir(&target).unwrap();
-        fs::write(target.join("old.txt"), "old").unwrap();
+        let first = StagingDir::new(&target, false).unwrap();
+        fs::write(first.path().join("old.txt"), "old").unwrap();
+        first.commit().unwrap();
         let error = StagingDir::new(&target, false).unwrap_err();
         assert!(matches!(error, DataError::OutputExists { .. }), "{error}");
 
@@ -228,5 +272,35 @@ mod tests {
         assert!(result.is_err());
         assert_eq!(fs::read_to_string(&path).unwrap(), "old");
         assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn force_replaces_only_infocap_outputs() {
+        let root = tempfile::tempdir().unwrap();
+        let data = root.path().join("data.csv");
+        fs::write(&data, "x\n1\n").unwrap();
+        let folder = root.path().join("notes");
+        fs::create_dir(&folder).unwrap();
+        fs::write(folder.join("todo.txt"), "keep").unwrap();
+        for (path, what) in [(&data, "a file"), (&folder, "a folder with other files")] {
+            let error = StagingDir::new(path, true).unwrap_err().to_string();
+            assert!(error.contains(what), "{error}");
+            assert!(
+                error.contains("not an output folder written by infocap"),
+                "{error}"
+            );
+        }
+        for dots in ["..", "."] {
+            let error = StagingDir::new(dots, true).unwrap_err().to_string();
+            assert!(error.contains("current, parent or root folder"), "{error}");
+        }
+        assert_eq!(fs::read_to_string(&data).unwrap(), "x\n1\n");
+        assert_eq!(fs::read_to_string(folder.join("todo.txt")).unwrap(), "keep");
+
+        // An empty folder may be replaced.
+        let empty = root.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        StagingDir::new(&empty, true).unwrap().commit().unwrap();
+        assert!(empty.join(MARKER).is_file());
     }
 }

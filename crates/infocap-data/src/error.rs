@@ -45,6 +45,14 @@ pub enum DataError {
     #[error("{path} already exists; choose another output path or pass --force to replace it")]
     OutputExists { path: PathBuf },
 
+    /// An existing path that even a forced write does not replace, because infocap did not
+    /// write it.
+    #[error(
+        "{path} is {what}, not an output folder written by infocap, so --force does not \
+         replace it; remove it yourself or choose another output path"
+    )]
+    NotReplaceable { path: PathBuf, what: &'static str },
+
     /// A matrix factorization that failed, such as a covariance that is not positive definite.
     #[error(transparent)]
     Linalg(#[from] crate::linalg::LinalgError),
