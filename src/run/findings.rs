@@ -409,7 +409,7 @@ fn label_noise(regimes: &Rows) -> Option<Finding> {
             regimes.f64("memorized_bits", row),
         );
     }
-    let text = format!(
+    let mut text = format!(
         "Random labels against overfitting: with {} of the training labels random instead of \
          {}, the gap went from {} to {} and test accuracy from {} to {}. The label bits the \
          network fitted (N log2 C minus the training cross-entropy) went from {} to {}; with \
@@ -423,6 +423,27 @@ fn label_noise(regimes: &Rows) -> Option<Finding> {
         regimes.f64("memorized_bits", clean).round(),
         regimes.f64("memorized_bits", noisy).round(),
     );
+    // Between the ends the gap can dip below both, when the network learns the rule from the
+    // clean labels without storing the random ones.
+    let lowest = rows
+        .iter()
+        .copied()
+        .min_by(|&a, &b| regimes.f64("gap", a).total_cmp(&regimes.f64("gap", b)))?;
+    let lowest_gap = regimes.f64("gap", lowest);
+    if lowest_gap < regimes.f64("gap", clean).min(regimes.f64("gap", noisy)) {
+        values.insert("lowest_gap".to_string(), lowest_gap);
+        values.insert(
+            "lowest_gap_fraction".to_string(),
+            regimes.f64("level", lowest),
+        );
+        text.push_str(&format!(
+            " The gap did not grow steadily: it was lowest, {}, with {} random labels, where \
+             training accuracy, scored against the partly random labels, fell below test \
+             accuracy, as for a network that learns the rule without storing the random labels.",
+            percent(lowest_gap),
+            percent(regimes.f64("level", lowest)),
+        ));
+    }
     Some(Finding {
         id: "label-noise",
         text,
@@ -672,6 +693,8 @@ fn estimator_checks(checks: &Rows) -> Option<Finding> {
 
 #[cfg(test)]
 mod tests {
+    use infocap_data::Column;
+
     use super::*;
 
     #[test]
@@ -683,5 +706,38 @@ mod tests {
         );
         assert_eq!(trend(&[3.0, 4.0, 1.0]), Trend::NotHigher);
         assert_eq!(trend(&[3.0]), Trend::NotHigher);
+    }
+
+    fn label_noise_table(gaps: &[f64]) -> Table {
+        let n = gaps.len();
+        let levels: Vec<f64> = (0..n).map(|i| i as f64 / (n - 1) as f64).collect();
+        Table::new()
+            .with("task", Column::Str(vec!["label-noise".to_string(); n]))
+            .and_then(|t| t.with("level", Column::F64(levels)))
+            .and_then(|t| t.with("gap", Column::F64(gaps.to_vec())))
+            .and_then(|t| t.with("test_accuracy", Column::F64(vec![0.9; n])))
+            .and_then(|t| t.with("memorized_bits", Column::F64(vec![100.0; n])))
+            .unwrap()
+    }
+
+    #[test]
+    fn label_noise_reports_a_dip() {
+        let table = label_noise_table(&[0.02, -0.09, -0.15, -0.08, 0.32]);
+        let finding = label_noise(&Rows::new(&table)).unwrap();
+        assert!(
+            finding.text.contains("lowest, -15.0%, with 50.0% random"),
+            "{}",
+            finding.text
+        );
+        assert_eq!(finding.values["lowest_gap"], -0.15);
+        assert_eq!(finding.values["lowest_gap_fraction"], 0.5);
+    }
+
+    #[test]
+    fn label_noise_without_dip_says_nothing_more() {
+        let table = label_noise_table(&[0.02, 0.1, 0.32]);
+        let finding = label_noise(&Rows::new(&table)).unwrap();
+        assert!(!finding.text.contains("lowest"), "{}", finding.text);
+        assert!(!finding.values.contains_key("lowest_gap"));
     }
 }

@@ -416,9 +416,9 @@ pub struct Shape {
 /// the validation tolerance at the truth.
 ///
 /// With 30 bins per column, X and Y have up to m_X = 30^dims_x and m_Y = 30^dims_y cells.
-/// When the joint cells outnumber the samples, nearly every sample sits alone and the counts
-/// return about log2 N. Otherwise the first-order bias is at most
-/// (m_X − 1)(m_Y − 1) / (2N ln 2) bits (Miller 1955), reached when every cell is occupied.
+/// When the joint cells outnumber the samples, the counts cannot be trusted in either
+/// direction. Otherwise the first-order bias is (m_X − 1)(m_Y − 1) / (2N ln 2) bits
+/// (Miller 1955) when every cell is occupied. Higher-order terms add to it.
 fn binning_bias_failure(shape: Shape, truth_bits: f64) -> Option<String> {
     const BINS: f64 = 30.0;
     let Shape { n, dims_x, dims_y } = shape;
@@ -427,8 +427,9 @@ fn binning_bias_failure(shape: Shape, truth_bits: f64) -> Option<String> {
     if cells_x * cells_y >= n as f64 {
         return Some(format!(
             "30 bins per column on {dims_x} + {dims_y} columns make {:.0} joint cells for {n} \
-             samples, so nearly every sample has a cell of its own and the counts return about \
-             log2 N; bin one column per side or use a nearest-neighbor estimator",
+             samples, too many for the counts: spread-out samples each get a cell of their own, \
+             pushing the estimate toward log2 N, while heavy-tailed samples crowd into a few \
+             wide cells; bin one column per side or use a nearest-neighbor estimator",
             cells_x * cells_y
         ));
     }
@@ -440,9 +441,10 @@ fn binning_bias_failure(shape: Shape, truth_bits: f64) -> Option<String> {
     };
     (bias_bits > tolerance_bits).then(|| {
         format!(
-            "plug-in counts over 30 x 30 bins at N = {n} are biased upward by up to \
-             {bias_bits:.2} bits, more than the {tolerance_bits:.2} bits allowed at this truth; \
-             use more samples, fewer bins, or a nearest-neighbor estimator"
+            "plug-in counts over 30 x 30 bins at N = {n} are biased upward by about \
+             {bias_bits:.3} bits (first-order term), more than the {tolerance_bits:.3} bits \
+             allowed at this truth; use more samples, fewer bins, or a nearest-neighbor \
+             estimator"
         )
     })
 }
