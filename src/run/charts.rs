@@ -214,7 +214,7 @@ fn bits_per_layer_chart(results: &Results, dir: &Path) -> anyhow::Result<Option<
             && last.bits.capacity_bits < last.bits.log2_n_bits
         {
             ceilings.push(ReferenceLine {
-                label: format!("layer {layer} capacity"),
+                label: format!("layer {layer} capacity, last epoch"),
                 value: last.bits.capacity_bits,
             });
         }
@@ -243,7 +243,8 @@ fn bits_per_layer_chart(results: &Results, dir: &Path) -> anyhow::Result<Option<
                   bound, capped by that layer's (data processing inequality): where the cap \
                   binds, their line lies on the one before, and the marker shapes tell them \
                   apart. Dashed lines are ceilings: log2 N for N probe inputs and the summed \
-                  Gaussian capacity of the layer's units."
+                  Gaussian capacity of the layer's units at the last epoch, which changes during \
+                  training with the power of the unit means."
             .to_string(),
     }))
 }

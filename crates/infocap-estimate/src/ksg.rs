@@ -18,8 +18,9 @@
 //! saturates there, and such an estimate is flagged `saturated`. The bias grows with the
 //! dimension. Columns are standardized first by default, because the max-norm mixes the scales
 //! of X and Y while MI does not depend on them. Ties are broken by seeded uniform jitter of
-//! half-width 1e-10 of each column's scale ([`crate::DEFAULT_JITTER_SCALE`]). Copies of rows still look like local dependence to any nearest-neighbor
-//! estimator, so a warning reports them.
+//! half-width 1e-10 of each column's scale ([`crate::DEFAULT_JITTER_SCALE`]). Copies of rows
+//! still look like local dependence to any nearest-neighbor estimator, so a warning reports
+//! them.
 
 use ndarray::{ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
@@ -274,7 +275,9 @@ pub(crate) fn describe_neighbors(
         if distinct * 10 < n {
             estimate.warnings.push(format!(
                 "{variable} column {column} has only {distinct} distinct values in {n} rows: \
-                 this estimator assumes continuous data; for discrete data use miller-madow"
+                 this estimator assumes continuous data; use miller-madow when X and Y are both \
+                 discrete, or binned when only one is, with the discrete one as Y and \
+                 `--y-discrete`"
             ));
         }
     }
