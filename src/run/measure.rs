@@ -450,8 +450,8 @@ mod tests {
             block: &block(Activation::Tanh, None),
             is_output: true,
         };
-        // The I(X;T) bound of 5 bits is looser than the binned 3 bits; the I(T;Y) bound of
-        // 0.5 bits is tighter than the binned 1 bit.
+        // The I(X;T) bound of 5 bits is looser than the binned 3 bits. The I(T;Y) bound of
+        // 0.5 bits is tighter than the binned 1 bit, so only I(T;Y) changes.
         let cap = Upstream {
             i_xt_bits: 5.0,
             i_ty_bits: 0.5,
